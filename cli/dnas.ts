@@ -1,0 +1,88 @@
+// The `dnas` command line: thin wrappers over lib/ that print JSON, for scripts and quick checks.
+// No logic of its own beyond argument parsing: every computation is a lib/ function.
+import { parseArgs } from 'node:util';
+import { describeCell, spaceStats } from '../lib/analysis/space-stats';
+import { loadNasbench101Benchmark } from '../lib/benchmarks/nasbench101';
+import { validateCell } from '../lib/spaces/nasbench101/cell';
+import { loadNasbench101Space } from '../lib/spaces/nasbench101/space';
+
+const USAGE = `usage:
+  dnas cell hash|params|flops|encode|describe --cell '{"matrix": [[...]], "ops": [...]}'
+  dnas space stats [--data-dir DIR]
+  dnas query --hash HASH | --cell JSON [--data-dir DIR]
+Every command prints one JSON object on stdout. Errors go to stderr with exit code 1 (2 for usage).`;
+
+/** Thrown for a command line that does not parse; printed with the usage text. */
+class UsageError extends Error {}
+
+/** Run the CLI with `argv` (without node and script); resolves to the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const output = await dispatch(argv);
+    process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+    return 0;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`dnas: ${message}\n`);
+    if (error instanceof UsageError) {
+      process.stderr.write(`${USAGE}\n`);
+      return 2;
+    }
+    return 1;
+  }
+}
+
+async function dispatch(argv: string[]): Promise<unknown> {
+  const { values, positionals } = parseOptions(argv);
+  const [command, sub] = positionals;
+  if (command === 'cell') return cellCommand(sub, values.cell);
+  if (command === 'space' && sub === 'stats') return spaceStats(await loadNasbench101Space(), dataOptions(values));
+  if (command === 'query') return queryCommand(values);
+  if (command === undefined || command === 'help') throw new UsageError('no command given');
+  throw new UsageError(`unknown command: ${positionals.join(' ')}`);
+}
+
+function parseOptions(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { cell: { type: 'string' }, hash: { type: 'string' }, 'data-dir': { type: 'string' } },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function dataOptions(values: { 'data-dir'?: string }): { dataDir?: string } {
+  return values['data-dir'] === undefined ? {} : { dataDir: values['data-dir'] };
+}
+
+function parseCellJson(text: string | undefined): unknown {
+  if (text === undefined) throw new UsageError('--cell is required');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--cell is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function cellCommand(sub: string | undefined, cellJson: string | undefined): unknown {
+  const fields = ['hash', 'params', 'flops', 'encode', 'describe'] as const;
+  if (!(fields as readonly (string | undefined)[]).includes(sub)) {
+    throw new UsageError(`dnas cell needs one of ${fields.join('|')}: got ${sub ?? 'nothing'}`);
+  }
+  const description = describeCell(validateCell(parseCellJson(cellJson)));
+  if (sub === 'describe') return description;
+  const pick = { hash: ['hash'], params: ['hash', 'params'], flops: ['hash', 'flopsM'], encode: ['hash', 'tokens'] }[
+    sub as 'hash' | 'params' | 'flops' | 'encode'
+  ];
+  return Object.fromEntries(pick.map((key) => [key, description[key as keyof typeof description]]));
+}
+
+async function queryCommand(values: { hash?: string; cell?: string; 'data-dir'?: string }): Promise<unknown> {
+  if ((values.hash === undefined) === (values.cell === undefined)) throw new UsageError('dnas query needs exactly one of --hash or --cell');
+  const benchmark = await loadNasbench101Benchmark(dataOptions(values));
+  const target = values.hash !== undefined ? { hash: values.hash } : validateCell(parseCellJson(values.cell)).pruned;
+  return benchmark.query(target, { source: 'cli' });
+}

@@ -1,0 +1,83 @@
+// Finds the folder holding the benchmark data files (env var, project datasets/, shared datasets/).
+// It only resolves paths: it never reads, copies or downloads data.
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { DataFileError } from './errors';
+
+/** Environment variable that names the data folder; it wins over every default place. */
+export const DATA_DIR_ENV = 'DNAS_DATA_DIR';
+
+/** Where to look and what to consult; every field defaults to the real environment. */
+export interface DataFolderOptions {
+  /** A folder the caller names explicitly; when given it is the ONLY place looked. */
+  dataDir?: string;
+  /** Environment to read `DNAS_DATA_DIR` from (default: process.env). */
+  env?: Record<string, string | undefined>;
+  /** Project root (default: the folder holding package.json above this file). */
+  root?: string;
+}
+
+/** One place a data file may live, with why it is on the list (for error messages). */
+export interface DataCandidate {
+  readonly dir: string;
+  readonly source: string;
+}
+
+/**
+ * The project root: the nearest folder at or above `startDir` holding package.json.
+ * Found from this file's location, not process.cwd(), so notebooks and tests agree.
+ * @throws Error when no package.json exists above `startDir`.
+ */
+export function projectRoot(startDir: string = __dirname): string {
+  let dir = resolve(startDir);
+  for (;;) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`no package.json found in ${startDir} or any folder above it`);
+    dir = parent;
+  }
+}
+
+/**
+ * The folders to search, in order: an explicit `dataDir` alone; otherwise `$DNAS_DATA_DIR`
+ * (when set), `<root>/datasets`, `<root>/../shared/datasets`.
+ */
+export function dataCandidates(options: DataFolderOptions = {}): DataCandidate[] {
+  if (options.dataDir !== undefined) return [{ dir: resolve(options.dataDir), source: 'dataDir option' }];
+  const env = options.env ?? process.env;
+  const root = options.root ?? projectRoot();
+  const out: DataCandidate[] = [];
+  const fromEnv = env[DATA_DIR_ENV];
+  if (fromEnv !== undefined && fromEnv !== '') out.push({ dir: resolve(fromEnv), source: DATA_DIR_ENV });
+  out.push({ dir: join(root, 'datasets'), source: 'project datasets/' });
+  out.push({ dir: resolve(root, '..', 'shared', 'datasets'), source: 'shared datasets/' });
+  return out;
+}
+
+/**
+ * Absolute path of a data file: the first candidate folder (see `dataCandidates`) that holds
+ * `relativePath` as a regular file. A folder without that file does not count, so a
+ * half-filled `$DNAS_DATA_DIR` falls through to the next place.
+ * @param relativePath e.g. `nasbench101/val-subset-30k.csv`.
+ * @throws DataFileError listing every place looked and the file expected.
+ */
+export function resolveDataFile(relativePath: string, options: DataFolderOptions = {}): string {
+  const candidates = dataCandidates(options);
+  for (const { dir } of candidates) {
+    const path = join(dir, relativePath);
+    if (isFile(path)) return path;
+  }
+  const looked = candidates.map((c) => `${join(c.dir, relativePath)} (${c.source})`).join('; ');
+  throw new DataFileError(
+    relativePath,
+    `${relativePath} not found; looked in: ${looked}. Set ${DATA_DIR_ENV} or see environment.md`,
+  );
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,124 @@
+// Loads and checks NAS-Bench-101's 30k-cell validation subset (val-subset-30k.csv).
+// It only parses and validates the file: no querying, budgets or cell hashing here.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { resolveDataFile, type DataFolderOptions } from './data-folder';
+import { DataFileError } from './errors';
+import type { BenchmarkRecord } from './tabular';
+
+/** Path of the subset inside the data folder (datasets README). */
+export const NASBENCH101_CSV = 'nasbench101/val-subset-30k.csv';
+
+/** The exact header the loader accepts, in order. */
+export const NASBENCH101_CSV_HEADER = ['hash', 'val_acc_4', 'val_acc_12', 'val_acc_36', 'val_acc_108', 'train_time_108_s', 'params'] as const;
+
+/** NAS-Bench-101's training budgets in epochs (Ying et al. 2019, §2.3). */
+export const NASBENCH101_EPOCHS = [4, 12, 36, 108] as const;
+
+/** One cell of the subset: a single training run, no test accuracy (datasets README). */
+export interface Nasbench101CsvRecord extends BenchmarkRecord {
+  /** NAS-Bench-101 graph hash of the pruned cell: 32 lowercase hex characters. */
+  readonly hash: string;
+  /** Validation accuracy after 108 epochs. */
+  readonly valAccuracy: number;
+  readonly valAccuracyByEpochs: Readonly<Record<4 | 12 | 36 | 108, number>>;
+  readonly params: number;
+  /** Training time of the 108-epoch run, seconds. */
+  readonly trainingTimeS: number;
+}
+
+/** A loaded subset: records by hash plus the file's identity for run manifests. */
+export interface Nasbench101CsvData {
+  /** Absolute path read. */
+  readonly path: string;
+  /** sha256 of the file bytes, hex. */
+  readonly sha256: string;
+  readonly records: ReadonlyMap<string, Nasbench101CsvRecord>;
+}
+
+const HASH_RE = /^[0-9a-f]{32}$/;
+
+/**
+ * Read and validate `nasbench101/val-subset-30k.csv` (or `options.file`). Checks: the exact
+ * header; 7 fields per row; hash = 32 lowercase hex, unique; accuracies in [0, 1]; training
+ * time finite and > 0; params a positive integer. ~0.3 s for the 30,001-row file.
+ * @param options.file an explicit CSV path (skips the data-folder search);
+ *   otherwise `dataDir`/env/root as in `resolveDataFile`.
+ * @throws DataFileError naming file, line, column, value and expectation for the first bad row,
+ *   or listing the places looked when the file is missing.
+ */
+export function loadNasbench101Csv(options: DataFolderOptions & { file?: string } = {}): Nasbench101CsvData {
+  const file = options.file ?? resolveDataFile(NASBENCH101_CSV, options);
+  const bytes = readFileSync(file);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const rows = parseCsv(file, bytes.toString('utf8'));
+  checkHeader(file, rows[0]?.record);
+  const records = new Map<string, Nasbench101CsvRecord>();
+  for (let i = 1; i < rows.length; i++) {
+    const record = toRecord(file, rows[i].info.lines, rows[i].record);
+    if (records.has(record.hash)) {
+      throw new DataFileError(file, `${file}:${rows[i].info.lines}: column hash: duplicate value ${record.hash} (expected each hash once)`);
+    }
+    records.set(record.hash, record);
+  }
+  return { path: file, sha256, records };
+}
+
+interface ParsedRow {
+  record: string[];
+  info: { lines: number };
+}
+
+function parseCsv(file: string, text: string): ParsedRow[] {
+  try {
+    return parse(text, { info: true }) as unknown as ParsedRow[];
+  } catch (e) {
+    throw new DataFileError(file, `${file}: not valid CSV: ${(e as Error).message}`);
+  }
+}
+
+function checkHeader(file: string, header: string[] | undefined): void {
+  const expected = NASBENCH101_CSV_HEADER.join(',');
+  const got = header?.join(',') ?? '';
+  if (got !== expected) throw new DataFileError(file, `${file}:1: header is "${got}" (expected "${expected}")`);
+}
+
+function toRecord(file: string, line: number, cells: string[]): Nasbench101CsvRecord {
+  const bad = (column: string, value: string, expected: string): DataFileError =>
+    new DataFileError(file, `${file}:${line}: column ${column}: got ${JSON.stringify(value)} (expected ${expected})`);
+  const [hash, a4, a12, a36, a108, time, params] = cells;
+  if (!HASH_RE.test(hash)) throw bad('hash', hash, '32 lowercase hex characters');
+  const accuracy = (column: string, text: string): number => {
+    const x = strictNumber(text);
+    if (!(x >= 0 && x <= 1)) throw bad(column, text, 'an accuracy in [0, 1]');
+    return x;
+  };
+  const byEpochs = sparseEpochs(accuracy('val_acc_4', a4), accuracy('val_acc_12', a12), accuracy('val_acc_36', a36), accuracy('val_acc_108', a108));
+  const trainingTimeS = strictNumber(time);
+  if (!(Number.isFinite(trainingTimeS) && trainingTimeS > 0)) throw bad('train_time_108_s', time, 'a finite number of seconds > 0');
+  const paramCount = strictNumber(params);
+  if (!(Number.isSafeInteger(paramCount) && paramCount > 0)) throw bad('params', params, 'a positive integer');
+  return { hash, valAccuracy: byEpochs[108], valAccuracyByEpochs: byEpochs, params: paramCount, trainingTimeS };
+}
+
+/**
+ * `{4, 12, 36, 108}` as a plain object, but with V8's dictionary elements: a literal with
+ * integer key 108 gets a ~180-slot backing array (measured 1.5 kB per object, 52 MB for the
+ * 30k file); one transient huge index switches the object to a small dictionary first.
+ */
+function sparseEpochs(a4: number, a12: number, a36: number, a108: number): Record<4 | 12 | 36 | 108, number> {
+  const out = {} as Record<number, number>;
+  out[0x7ffffffe] = 0;
+  delete out[0x7ffffffe];
+  out[4] = a4;
+  out[12] = a12;
+  out[36] = a36;
+  out[108] = a108;
+  return out as Record<4 | 12 | 36 | 108, number>;
+}
+
+/** Number(text), except that '' and whitespace (which Number maps to 0) become NaN. */
+function strictNumber(text: string): number {
+  return text.trim() === '' ? NaN : Number(text);
+}

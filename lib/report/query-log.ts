@@ -1,0 +1,185 @@
+// The query log: one row per benchmark query, kept in memory and appended to a CSV row by row
+// so an interrupted run loses nothing. It never queries benchmarks or decides budgets itself.
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parse } from 'csv-parse/sync';
+import { DataFileError } from '../benchmarks/errors';
+import type { QueryEvent, QueryOutcome, QuerySink } from '../benchmarks/tabular';
+import { loadDanfo, type DataFrame } from './danfo';
+
+/** The CSV header, in column order. */
+export const QUERY_LOG_COLUMNS = [
+  'queryIndex',
+  'hash',
+  'source',
+  'outcome',
+  'predictedAccuracy',
+  'trueAccuracy',
+  'predictedFlopsM',
+  'flopsM',
+  'elapsedMs',
+] as const;
+
+const OUTCOMES: readonly QueryOutcome[] = ['new', 'repeat', 'out-of-domain'];
+
+/** One logged query. Absent numbers are null (an empty CSV cell). */
+export interface QueryLogRow {
+  /** 0, 1, 2, … over every query in the log, repeats and out-of-domain ones included. */
+  readonly queryIndex: number;
+  /** The table key (NAS-Bench-101: graph hash). */
+  readonly hash: string;
+  readonly source: string;
+  readonly outcome: QueryOutcome;
+  readonly predictedAccuracy: number | null;
+  readonly trueAccuracy: number | null;
+  readonly predictedFlopsM: number | null;
+  readonly flopsM: number | null;
+  /** Milliseconds since the log started; a resumed log continues from its last row. */
+  readonly elapsedMs: number;
+}
+
+/** Options of a log. */
+export interface QueryLogOptions {
+  /** Clock in milliseconds (default: performance.now); tests pass a fake one. */
+  readonly now?: () => number;
+}
+
+/**
+ * Records every benchmark query (implements `QuerySink`, so a `TabularBenchmark` takes it
+ * as `log`). With a path, each row is appended to the CSV at once with appendFileSync.
+ */
+export class QueryLog implements QuerySink {
+  private readonly entries: QueryLogRow[];
+  private readonly now: () => number;
+  private readonly startMs: number;
+  private readonly offsetMs: number;
+
+  private constructor(
+    /** The CSV file, or undefined for an in-memory log. */
+    readonly path: string | undefined,
+    rows: QueryLogRow[],
+    options: QueryLogOptions,
+  ) {
+    this.entries = rows;
+    this.now = options.now ?? (() => performance.now());
+    this.startMs = this.now();
+    this.offsetMs = rows.length > 0 ? rows[rows.length - 1].elapsedMs : 0;
+  }
+
+  /** A log kept only in memory. */
+  static inMemory(options: QueryLogOptions = {}): QueryLog {
+    return new QueryLog(undefined, [], options);
+  }
+
+  /**
+   * A log backed by the CSV at `path`: created (with its folders and header) when missing or
+   * empty, otherwise read back and resumed: the index and elapsed time continue.
+   * @throws DataFileError when an existing file has another header, a malformed row, a
+   *   non-contiguous index, or a last row cut mid-write.
+   */
+  static open(path: string, options: QueryLogOptions = {}): QueryLog {
+    if (!existsSync(path) || readFileSync(path).length === 0) {
+      mkdirSync(dirname(path), { recursive: true });
+      appendFileSync(path, `${QUERY_LOG_COLUMNS.join(',')}\n`);
+      return new QueryLog(path, [], options);
+    }
+    return new QueryLog(path, readQueryLogCsv(path), options);
+  }
+
+  /** Record one query; returns the stored row (also appended to the file when there is one). */
+  append(event: QueryEvent): QueryLogRow {
+    const row: QueryLogRow = {
+      queryIndex: this.entries.length,
+      hash: event.hash,
+      source: event.source,
+      outcome: event.outcome,
+      predictedAccuracy: event.predictedAccuracy ?? null,
+      trueAccuracy: event.trueAccuracy ?? null,
+      predictedFlopsM: event.predictedFlopsM ?? null,
+      flopsM: event.flopsM ?? null,
+      elapsedMs: Math.round((this.offsetMs + this.now() - this.startMs) * 1000) / 1000,
+    };
+    this.entries.push(row);
+    if (this.path !== undefined) appendFileSync(this.path, `${QUERY_LOG_COLUMNS.map((c) => csvField(row[c])).join(',')}\n`);
+    return row;
+  }
+
+  /** All rows so far, oldest first. */
+  get rows(): readonly QueryLogRow[] {
+    return this.entries;
+  }
+
+  /** Number of rows. */
+  get length(): number {
+    return this.entries.length;
+  }
+
+  /** The rows as a Danfo DataFrame `[rows, 9]` in `QUERY_LOG_COLUMNS` order (loads danfojs on first use). */
+  toDataFrame(): DataFrame {
+    const { DataFrame } = loadDanfo();
+    const columns = [...QUERY_LOG_COLUMNS];
+    // Danfo rejects empty column arrays, so an empty log is built from (no) rows instead.
+    if (this.entries.length === 0) return new DataFrame([], { columns });
+    const data: Record<string, unknown[]> = {};
+    for (const c of columns) data[c] = this.entries.map((r) => r[c]);
+    return new DataFrame(data, { columns });
+  }
+}
+
+/** One CSV cell: '' for null, quoted when the text holds a comma, quote or newline. */
+function csvField(value: string | number | null): string {
+  if (value === null) return '';
+  const text = String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Read an existing log file back, checking every row. */
+function readQueryLogCsv(path: string): QueryLogRow[] {
+  const text = readFileSync(path, 'utf8');
+  const lines = text.split('\n').length - 1;
+  if (!text.endsWith('\n')) {
+    throw new DataFileError(path, `${path}: last row (line ${lines + 1}) has no newline: the file was cut mid-write; delete that line to resume`);
+  }
+  let table: string[][];
+  try {
+    table = parse(text, { relax_quotes: false }) as string[][];
+  } catch (e) {
+    throw new DataFileError(path, `${path}: not a valid query-log CSV: ${(e as Error).message}`);
+  }
+  const header = table[0].join(',');
+  if (header !== QUERY_LOG_COLUMNS.join(',')) {
+    throw new DataFileError(path, `${path}: header is "${header}" (expected "${QUERY_LOG_COLUMNS.join(',')}")`);
+  }
+  return table.slice(1).map((cells, i) => parseRow(path, cells, i));
+}
+
+function parseRow(path: string, cells: string[], i: number): QueryLogRow {
+  const where = `${path}: row ${i + 1} (line ${i + 2})`;
+  const [index, hash, source, outcome, predictedAccuracy, trueAccuracy, predictedFlopsM, flopsM, elapsedMs] = cells;
+  if (Number(index) !== i || index === '') throw new DataFileError(path, `${where}: queryIndex is ${JSON.stringify(index)} (expected ${i})`);
+  if (!(OUTCOMES as readonly string[]).includes(outcome)) {
+    throw new DataFileError(path, `${where}: outcome is ${JSON.stringify(outcome)} (expected one of ${OUTCOMES.join(', ')})`);
+  }
+  const elapsed = optionalNumber(where, 'elapsedMs', elapsedMs, path);
+  if (elapsed === null) throw new DataFileError(path, `${where}: elapsedMs is empty (expected a number)`);
+  return {
+    queryIndex: i,
+    hash,
+    source,
+    outcome: outcome as QueryOutcome,
+    predictedAccuracy: optionalNumber(where, 'predictedAccuracy', predictedAccuracy, path),
+    trueAccuracy: optionalNumber(where, 'trueAccuracy', trueAccuracy, path),
+    predictedFlopsM: optionalNumber(where, 'predictedFlopsM', predictedFlopsM, path),
+    flopsM: optionalNumber(where, 'flopsM', flopsM, path),
+    elapsedMs: elapsed,
+  };
+}
+
+/** '' → null; a number literal (NaN included, since a predictor may have logged one) → number. */
+function optionalNumber(where: string, column: string, text: string, path: string): number | null {
+  if (text === '') return null;
+  const value = Number(text);
+  if (Number.isNaN(value) && text !== 'NaN') throw new DataFileError(path, `${where}: ${column} is ${JSON.stringify(text)} (expected a number or empty)`);
+  return value;
+}

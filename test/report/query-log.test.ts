@@ -1,0 +1,124 @@
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DataFileError } from '../../lib/benchmarks/errors';
+import { TabularBenchmark, type QueryEvent } from '../../lib/benchmarks/tabular';
+import { QUERY_LOG_COLUMNS, QueryLog } from '../../lib/report/query-log';
+
+const HEADER = QUERY_LOG_COLUMNS.join(',');
+
+/** A fake clock that advances 10 ms per reading, so elapsed times are exact. */
+function clock(startMs = 1000): () => number {
+  let t = startMs - 10;
+  return () => (t += 10);
+}
+
+function tempFile(name = 'queries.csv'): string {
+  return join(mkdtempSync(join(tmpdir(), 'dnas-log-')), 'run', name);
+}
+
+const NEW: QueryEvent = { hash: 'a'.repeat(32), source: 'dnas', outcome: 'new', predictedAccuracy: 0.9, trueAccuracy: 0.93048876, flopsM: 12.5 };
+const MISS: QueryEvent = { hash: 'b'.repeat(32), source: 'random, seed 1', outcome: 'out-of-domain' };
+
+describe('QueryLog', () => {
+  it('numbers rows from 0 and times them from the start of the log', () => {
+    const log = QueryLog.inMemory({ now: clock() });
+    const rows = [log.append(NEW), log.append(MISS)];
+    expect(rows.map((r) => [r.queryIndex, r.elapsedMs])).toEqual([[0, 10], [1, 20]]);
+    expect(rows[1]).toMatchObject({ outcome: 'out-of-domain', trueAccuracy: null, predictedAccuracy: null, flopsM: null });
+  });
+
+  it('writes the header once and one line per query as it happens', () => {
+    const path = tempFile();
+    const log = QueryLog.open(path, { now: clock() });
+    expect(readFileSync(path, 'utf8')).toBe(`${HEADER}\n`);
+    log.append(NEW);
+    log.append(MISS);
+    expect(readFileSync(path, 'utf8')).toBe(
+      `${HEADER}\n0,${'a'.repeat(32)},dnas,new,0.9,0.93048876,,12.5,10\n1,${'b'.repeat(32)},"random, seed 1",out-of-domain,,,,,20\n`,
+    );
+  });
+
+  it('resumes an existing file: rows read back, index and elapsed time continue', () => {
+    const path = tempFile();
+    const first = QueryLog.open(path, { now: clock() });
+    first.append(NEW);
+    first.append(MISS);
+    const resumed = QueryLog.open(path, { now: clock(5000) });
+    expect(resumed.rows).toEqual(first.rows);
+    const row = resumed.append({ ...NEW, outcome: 'repeat' });
+    expect([row.queryIndex, row.elapsedMs]).toEqual([2, 30]);
+    expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(4);
+  });
+
+  it('records what a TabularBenchmark reports', () => {
+    const log = QueryLog.inMemory({ now: clock() });
+    const bench = new TabularBenchmark<string>({ name: 'toy', records: new Map([['A', { valAccuracy: 0.9 }]]), keyOf: (c) => c, log });
+    bench.query('A', { source: 'evolution' });
+    bench.query('A');
+    expect(log.rows.map((r) => [r.hash, r.source, r.outcome, r.trueAccuracy])).toEqual([
+      ['A', 'evolution', 'new', 0.9],
+      ['A', '', 'repeat', 0.9],
+    ]);
+  });
+
+  it('gives a DataFrame of shape [rows, 9] with the columns in order', () => {
+    const log = QueryLog.inMemory({ now: clock() });
+    log.append(NEW);
+    log.append(MISS);
+    log.append(NEW);
+    const df = log.toDataFrame();
+    expect(df.shape).toEqual([3, 9]);
+    expect(df.columns).toEqual([...QUERY_LOG_COLUMNS]);
+    expect(df.column('trueAccuracy').values).toEqual([0.93048876, null, 0.93048876]);
+  });
+
+  it('gives an empty DataFrame with the 9 columns for an empty log', () => {
+    const df = QueryLog.inMemory().toDataFrame();
+    expect(df.shape).toEqual([0, 9]);
+    expect(df.columns).toEqual([...QUERY_LOG_COLUMNS]);
+  });
+});
+
+describe('QueryLog.open on a damaged file', () => {
+  function damaged(text: string): string {
+    const path = tempFile();
+    QueryLog.open(path);
+    writeFileSync(path, text);
+    return path;
+  }
+
+  it('rejects another header', () => {
+    const path = damaged('a,b\n');
+    expect(() => QueryLog.open(path)).toThrow(DataFileError);
+    expect(() => QueryLog.open(path)).toThrow(`header is "a,b" (expected "${HEADER}")`);
+  });
+
+  it('rejects a last row cut mid-write', () => {
+    const path = damaged(`${HEADER}\n0,h,s,new,,,,,1\n1,h,s,ne`);
+    expect(() => QueryLog.open(path)).toThrow('last row (line 3) has no newline');
+  });
+
+  it('rejects a gap in the query index', () => {
+    const path = damaged(`${HEADER}\n0,h,s,new,,,,,1\n2,h,s,new,,,,,2\n`);
+    expect(() => QueryLog.open(path)).toThrow('row 2 (line 3): queryIndex is "2" (expected 1)');
+  });
+
+  it('rejects an unknown outcome', () => {
+    const path = damaged(`${HEADER}\n0,h,s,old,,,,,1\n`);
+    expect(() => QueryLog.open(path)).toThrow('outcome is "old" (expected one of new, repeat, out-of-domain)');
+  });
+
+  it('rejects a non-numeric accuracy', () => {
+    const path = damaged(`${HEADER}\n0,h,s,new,high,,,,1\n`);
+    expect(() => QueryLog.open(path)).toThrow('predictedAccuracy is "high" (expected a number or empty)');
+  });
+
+  it('rejects a row without elapsed time', () => {
+    const path = tempFile();
+    QueryLog.open(path);
+    appendFileSync(path, '0,h,s,new,,,,,\n');
+    expect(() => QueryLog.open(path)).toThrow('elapsedMs is empty (expected a number)');
+  });
+});
