@@ -74,7 +74,7 @@ function cellCommand(sub: string | undefined, cellJson: string | undefined): unk
   }
   const description = describeCell(validateCell(parseCellJson(cellJson)));
   if (sub === 'describe') return description;
-  const pick = { hash: ['hash'], params: ['hash', 'params'], flops: ['hash', 'flopsM'], encode: ['hash', 'tokens'] }[
+  const pick = { hash: ['hash'], params: ['hash', 'params'], flops: ['hash', 'flopsM', 'naslibFlopsM'], encode: ['hash', 'tokens'] }[
     sub as 'hash' | 'params' | 'flops' | 'encode'
   ];
   return Object.fromEntries(pick.map((key) => [key, description[key as keyof typeof description]]));

@@ -2,9 +2,9 @@
 // the space notebook. Reads data through lib/benchmarks and lib/spaces; computes, never plots.
 import { loadNasbench101Csv } from '../benchmarks/nasbench101-csv';
 import { countEdges, type PrunedCell } from '../spaces/nasbench101/cell';
-import { networkFlops, networkParams } from '../spaces/nasbench101/cost';
+import { networkFlopsM, networkParams } from '../spaces/nasbench101/cost';
 import { encodeCell } from '../spaces/nasbench101/encoding';
-import { hashCell } from '../spaces/nasbench101/graph';
+import { benchmarkLabelling, hashCell } from '../spaces/nasbench101/graph';
 import type { Nasbench101Space } from '../spaces/nasbench101/space';
 import { summarize, topFractionThreshold, type Summary } from './stats';
 
@@ -14,21 +14,28 @@ export const TOP_FRACTIONS = [0.0001, 0.001, 0.01] as const;
 /** Everything the workbook can say about one cell without a benchmark lookup. */
 export interface CellDescription {
   readonly hash: string;
+  /** The pruned cell in NAS-Bench-101's stored vertex order (costs are computed on it). */
   readonly pruned: PrunedCell['pruned'];
   readonly prunedVertices: number;
   readonly vertices: number;
   readonly edges: number;
   /** Trainable parameters of the NAS-Bench-101 CIFAR-10 network built from this cell. */
   readonly params: number;
-  /** FLOPs of that network in millions (see lib/spaces/nasbench101/cost.ts for the convention). */
+  /** FLOPs of that network in millions: multiply-accumulates of convolutions and the dense layer. */
   readonly flopsM: number;
+  /** FLOPs in millions as NASLib counts them (also BN, ReLU, pooling; see cost.ts). */
+  readonly naslibFlopsM: number;
   /** The 27-token NAO/SemiNAS sequence of the pruned cell. */
   readonly tokens: readonly number[];
 }
 
-/** Hash, size, costs and token sequence of a validated cell. */
+/**
+ * Hash, size, costs and token sequence of a validated cell. Costs and tokens are those of the
+ * pruned cell in NAS-Bench-101's stored vertex order, because parameter counts depend on vertex
+ * order and the benchmark reports them for that order.
+ */
 export function describeCell(cell: PrunedCell): CellDescription {
-  const { pruned } = cell;
+  const pruned = benchmarkLabelling(cell.pruned);
   return {
     hash: hashCell(pruned),
     pruned,
@@ -36,7 +43,8 @@ export function describeCell(cell: PrunedCell): CellDescription {
     vertices: cell.original.ops.length,
     edges: countEdges(pruned.matrix),
     params: networkParams(pruned),
-    flopsM: networkFlops(pruned),
+    flopsM: networkFlopsM(pruned),
+    naslibFlopsM: networkFlopsM(pruned, { convention: 'naslib' }),
     tokens: encodeCell(pruned),
   };
 }

@@ -60,16 +60,31 @@ export function percentileRank(values: ArrayLike<number>, value: number): number
 
 /**
  * Counts of values in `bins` equal-width bins over [min, max] (the last bin is closed).
- * @returns bin edges (length bins + 1) and counts (length bins).
- * @throws RangeError when bins is not a positive integer or values are empty / non-finite.
+ * `range` narrows the binned interval (default: the data's min and max); values outside it
+ * are not binned but counted in `below` / `above`, so nothing disappears silently.
+ * @returns bin edges (length bins + 1), counts (length bins), and the counts outside the range.
+ * @throws RangeError when bins is not a positive integer, the range is empty, or values are empty / non-finite.
  */
-export function histogram(values: ArrayLike<number>, bins: number): { edges: number[]; counts: number[] } {
+export function histogram(
+  values: ArrayLike<number>,
+  bins: number,
+  range: { min?: number; max?: number } = {},
+): { edges: number[]; counts: number[]; below: number; above: number } {
   if (!Number.isInteger(bins) || bins < 1) throw new RangeError(`bins must be a positive integer: got ${bins}`);
-  const { min, max } = summarize(values);
+  const data = summarize(values);
+  const min = range.min ?? data.min;
+  const max = range.max ?? data.max;
+  if (!(max >= min)) throw new RangeError(`histogram range is empty: min ${min} > max ${max}`);
   const width = (max - min) / bins || 1;
   const counts = new Array<number>(bins).fill(0);
-  for (let i = 0; i < values.length; i++) counts[Math.min(bins - 1, Math.floor((values[i] - min) / width))]++;
-  return { edges: Array.from({ length: bins + 1 }, (_, i) => min + i * width), counts };
+  let below = 0;
+  let above = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] < min) below++;
+    else if (values[i] > max) above++;
+    else counts[Math.min(bins - 1, Math.floor((values[i] - min) / width))]++;
+  }
+  return { edges: Array.from({ length: bins + 1 }, (_, i) => min + i * width), counts, below, above };
 }
 
 function checkFinite(values: ArrayLike<number>): void {

@@ -45,6 +45,14 @@ describe('histogram', () => {
     expect(edges).toEqual([0, 0.5, 1]);
     expect(counts).toEqual([1, 3]);
   });
+  it('bins only inside a given range and counts what falls outside', () => {
+    const h = histogram([0.1, 0.85, 0.9, 0.95, 0.99], 2, { min: 0.8, max: 0.96 });
+    expect(h.counts).toEqual([1, 2]);
+    expect([h.below, h.above]).toEqual([1, 1]);
+  });
+  it('rejects an empty range', () => {
+    expect(() => histogram([1, 2], 2, { min: 3, max: 2 })).toThrow('histogram range is empty: min 3 > max 2');
+  });
   it('rejects a non-integer bin count', () => {
     expect(() => histogram([1, 2], 1.5)).toThrow('bins must be a positive integer: got 1.5');
   });

@@ -1,0 +1,50 @@
+// The workbook's one public entry point: notebooks and users import from here (`./lib`).
+// Re-exports only; no logic lives in this file.
+
+export { Rng, type Seed } from './random';
+export { initBackend, currentBackend, BACKENDS, BACKEND_ENV, type BackendName, type BackendChoice } from './backend';
+
+// Spaces
+export type { SearchSpace } from './spaces/search-space';
+export {
+  OPS,
+  INNER_OPS,
+  MAX_VERTICES,
+  MAX_EDGES,
+  InvalidCellError,
+  validateCell,
+  isValidCell,
+  pruneCell,
+  countEdges,
+  type Op,
+  type InnerOp,
+  type Cell,
+  type PrunedCell,
+} from './spaces/nasbench101/cell';
+export { hashCell, benchmarkLabelling } from './spaces/nasbench101/graph';
+export { loadNasbench101Space, type Nasbench101Space } from './spaces/nasbench101/space';
+export { sampleUniformCell, sampleRandomSpec, mutateCell } from './spaces/nasbench101/sample';
+export { networkParams, networkFlops, networkFlopsM, cellParams, cellFlops, NASBENCH101_NETWORK, type FlopsConvention } from './spaces/nasbench101/cost';
+export { encodeCell, decodeTokens, allowedNextTokens, SEQUENCE_LENGTH, VOCAB_SIZE } from './spaces/nasbench101/encoding';
+export { nasbench101SearchSpace } from './spaces/nasbench101/search-space';
+
+// Benchmarks
+export { TabularBenchmark, type BenchmarkRecord, type QueryOutcome } from './benchmarks/tabular';
+export { BudgetExceededError, OutOfDomainError, DataFileError } from './benchmarks/errors';
+export { resolveDataFile, DATA_DIR_ENV } from './benchmarks/data-folder';
+export { loadNasbench101CellList, type Nasbench101CellLine } from './benchmarks/nasbench101-jsonl';
+export { loadNasbench101Csv, type Nasbench101CsvRecord } from './benchmarks/nasbench101-csv';
+export { readNasbench101TfRecord, writeNasbench101TfRecord } from './benchmarks/nasbench101-tfrecord';
+export { loadNasbench101Benchmark, loadNasbench101TfRecordBenchmark, nasbench101Key, type Nasbench101Query } from './benchmarks/nasbench101';
+
+// Analysis
+export { summarize, topFractionThreshold, percentileRank, histogram, type Summary } from './analysis/stats';
+export { checkHashes, checkParams, checkFlops, type CheckResult } from './analysis/space-checks';
+export { describeCell, spaceStats, TOP_FRACTIONS, type CellDescription, type SpaceStats } from './analysis/space-stats';
+
+// Report
+export { QueryLog } from './report/query-log';
+export { showFigure, figureHtml, type PlotlyFigure } from './report/plot';
+export { showTable } from './report/table';
+export { accuracyHistogramFigure, paramsAccuracyFigure, flopsAgreementFigure } from './report/figures/space';
+export { startRun, currentRun, type RunContext, type Scale } from './report/run-context';

@@ -1,0 +1,38 @@
+// The contract every search space offers to samplers, controllers, searches and analyses.
+// Algorithms depend on this interface only; they never import a concrete space.
+import type { Rng } from '../random';
+
+/**
+ * A search space as the algorithms see it. `C` is the space's cell type; cells handed out
+ * are canonical (pruned, in the benchmark's vertex order) so that `key` is their identity.
+ */
+export interface SearchSpace<C> {
+  /** Short name used in results folders and the CLI (`nb101`, `nb201`). */
+  readonly name: string;
+  /** Number of cells in the space (unique by `key`). */
+  readonly size: number;
+  /** Length of the token sequence of every cell (padded), e.g. 27 for NAS-Bench-101. */
+  readonly sequenceLength: number;
+  /** Number of distinct tokens (token 0 is padding where the space pads). */
+  readonly vocabSize: number;
+  /** Identity of a cell: equal keys ⇔ the benchmark treats the cells as one (graph hash). */
+  key(cell: C): string;
+  /** Token sequence of a cell, length `sequenceLength`. */
+  encode(cell: C): number[];
+  /**
+   * The cell a token sequence stands for, canonicalised, or null when the sequence is
+   * well formed but does not describe a valid cell (e.g. no input→output path). Never repairs.
+   * @throws Error for a sequence the grammar forbids (wrong length, token out of place).
+   */
+  decode(tokens: readonly number[]): C | null;
+  /** Which tokens may follow `prefix` so the sequence stays well formed (length `vocabSize`). */
+  allowedNextTokens(prefix: readonly number[]): boolean[];
+  /** A cell drawn uniformly over the space's unique cells. */
+  sampleUniform(rng: Rng): C;
+  /** A random neighbour as regularized evolution mutates (valid, different key). */
+  mutate(cell: C, rng: Rng): C;
+  /** Trainable parameters of the benchmark network built from the cell. */
+  params(cell: C): number;
+  /** FLOPs of that network in millions (multiply-accumulates of convolutions and dense layers). */
+  flopsM(cell: C): number;
+}
