@@ -2,14 +2,15 @@
 // No logic of its own beyond argument parsing: every computation is a lib/ function.
 import { parseArgs } from 'node:util';
 import { describeCell, spaceStats } from '../lib/analysis/space-stats';
-import { loadNasbench101Benchmark } from '../lib/benchmarks/nasbench101';
+import { loadNasbench101Benchmark, loadNasbench101TfRecordBenchmark } from '../lib/benchmarks/nasbench101';
 import { validateCell } from '../lib/spaces/nasbench101/cell';
 import { loadNasbench101Space } from '../lib/spaces/nasbench101/space';
 
 const USAGE = `usage:
   dnas cell hash|params|flops|encode|describe --cell '{"matrix": [[...]], "ops": [...]}'
   dnas space stats [--data-dir DIR]
-  dnas query --hash HASH | --cell JSON [--data-dir DIR]
+  dnas query --hash HASH | --cell JSON [--source csv|tfrecord] [--data-dir DIR]
+    csv: nasbench101/val-subset-30k.csv (default); tfrecord: the official nasbench_only108.tfrecord (mean of 3 runs)
 Every command prints one JSON object on stdout. Errors go to stderr with exit code 1 (2 for usage).`;
 
 /** Thrown for a command line that does not parse; printed with the usage text. */
@@ -47,7 +48,7 @@ function parseOptions(argv: string[]) {
     return parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { cell: { type: 'string' }, hash: { type: 'string' }, 'data-dir': { type: 'string' } },
+      options: { cell: { type: 'string' }, hash: { type: 'string' }, source: { type: 'string' }, 'data-dir': { type: 'string' } },
     });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
@@ -80,9 +81,11 @@ function cellCommand(sub: string | undefined, cellJson: string | undefined): unk
   return Object.fromEntries(pick.map((key) => [key, description[key as keyof typeof description]]));
 }
 
-async function queryCommand(values: { hash?: string; cell?: string; 'data-dir'?: string }): Promise<unknown> {
+async function queryCommand(values: { hash?: string; cell?: string; source?: string; 'data-dir'?: string }): Promise<unknown> {
   if ((values.hash === undefined) === (values.cell === undefined)) throw new UsageError('dnas query needs exactly one of --hash or --cell');
-  const benchmark = await loadNasbench101Benchmark(dataOptions(values));
+  const source = values.source ?? 'csv';
+  if (source !== 'csv' && source !== 'tfrecord') throw new UsageError(`--source must be csv or tfrecord: got ${source}`);
+  const benchmark = source === 'csv' ? loadNasbench101Benchmark(dataOptions(values)) : loadNasbench101TfRecordBenchmark(dataOptions(values));
   const target = values.hash !== undefined ? { hash: values.hash } : validateCell(parseCellJson(values.cell)).pruned;
   return benchmark.query(target, { source: 'cli' });
 }

@@ -94,28 +94,12 @@ function toRecord(file: string, line: number, cells: string[]): Nasbench101CsvRe
     if (!(x >= 0 && x <= 1)) throw bad(column, text, 'an accuracy in [0, 1]');
     return x;
   };
-  const byEpochs = sparseEpochs(accuracy('val_acc_4', a4), accuracy('val_acc_12', a12), accuracy('val_acc_36', a36), accuracy('val_acc_108', a108));
+  const byEpochs = { 4: accuracy('val_acc_4', a4), 12: accuracy('val_acc_12', a12), 36: accuracy('val_acc_36', a36), 108: accuracy('val_acc_108', a108) };
   const trainingTimeS = strictNumber(time);
   if (!(Number.isFinite(trainingTimeS) && trainingTimeS > 0)) throw bad('train_time_108_s', time, 'a finite number of seconds > 0');
   const paramCount = strictNumber(params);
   if (!(Number.isSafeInteger(paramCount) && paramCount > 0)) throw bad('params', params, 'a positive integer');
   return { hash, valAccuracy: byEpochs[108], valAccuracyByEpochs: byEpochs, params: paramCount, trainingTimeS };
-}
-
-/**
- * `{4, 12, 36, 108}` as a plain object, but with V8's dictionary elements: a literal with
- * integer key 108 gets a ~180-slot backing array (measured 1.5 kB per object, 52 MB for the
- * 30k file); one transient huge index switches the object to a small dictionary first.
- */
-function sparseEpochs(a4: number, a12: number, a36: number, a108: number): Record<4 | 12 | 36 | 108, number> {
-  const out = {} as Record<number, number>;
-  out[0x7ffffffe] = 0;
-  delete out[0x7ffffffe];
-  out[4] = a4;
-  out[12] = a12;
-  out[36] = a36;
-  out[108] = a108;
-  return out as Record<4 | 12 | 36 | 108, number>;
 }
 
 /** Number(text), except that '' and whitespace (which Number maps to 0) become NaN. */

@@ -1,0 +1,28 @@
+// Runs the benchmarks (all, or those named) and writes their JSON to bench/results/<name>.json.
+// Timings live here, never in tests. Usage: npm run bench [-- enumerate hash …]
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { benchEnumerate } from './enumerate';
+import { benchHash } from './hash';
+
+const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
+  enumerate: benchEnumerate,
+  hash: () => benchHash(),
+};
+
+async function main(names: string[]): Promise<void> {
+  const unknown = names.filter((n) => !(n in BENCHES));
+  if (unknown.length > 0) throw new Error(`unknown benchmark(s) ${unknown.join(', ')} (available: ${Object.keys(BENCHES).join(', ')})`);
+  const outDir = join(__dirname, 'results');
+  mkdirSync(outDir, { recursive: true });
+  for (const name of names.length > 0 ? names : Object.keys(BENCHES)) {
+    const result = { bench: name, at: new Date().toISOString(), node: process.version, ...(await BENCHES[name]()) };
+    writeFileSync(join(outDir, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
+    console.log(JSON.stringify(result));
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
