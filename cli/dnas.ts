@@ -2,8 +2,9 @@
 // No logic of its own beyond argument parsing: every computation is a lib/ function.
 import { parseArgs } from 'node:util';
 import { describeCell, spaceStats } from '../lib/analysis/space-stats';
-import { loadNasbench101Benchmark, loadNasbench101TfRecordBenchmark } from '../lib/benchmarks/nasbench101';
+import { loadNasbench101Benchmark, loadNasbench101TfRecordBenchmark, nasbench101Key } from '../lib/benchmarks/nasbench101';
 import { validateCell } from '../lib/spaces/nasbench101/cell';
+import { networkFlopsM } from '../lib/spaces/nasbench101/cost';
 import { loadNasbench101Space } from '../lib/spaces/nasbench101/space';
 
 const USAGE = `usage:
@@ -87,5 +88,9 @@ async function queryCommand(values: { hash?: string; cell?: string; source?: str
   if (source !== 'csv' && source !== 'tfrecord') throw new UsageError(`--source must be csv or tfrecord: got ${source}`);
   const benchmark = source === 'csv' ? loadNasbench101Benchmark(dataOptions(values)) : loadNasbench101TfRecordBenchmark(dataOptions(values));
   const target = values.hash !== undefined ? { hash: values.hash } : validateCell(parseCellJson(values.cell)).pruned;
-  return benchmark.query(target, { source: 'cli' });
+  const record = benchmark.query(target, { source: 'cli' });
+  // Neither data file stores FLOPs: add them from the cost model of the cell the hash names.
+  const space = await loadNasbench101Space();
+  const hash = nasbench101Key(target);
+  return { hash, ...JSON.parse(JSON.stringify(record)), flopsM: networkFlopsM(space.cellAt(space.indexOfHash(hash))) };
 }

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The test command (README command 2, called by .ci/run): set-up, the vitest suite, then every
+# The test command (README command 2, called by .ci/run): set-up, a strict typecheck, the vitest suite, then every
 # notebook executed headless at smoke scale. Ends with one plain "N passed, N failed" line that
 # counts vitest tests and notebooks together.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash cli/setup.sh || exit 1
 mkdir -p reports
+npx tsc --noEmit -p . || { echo "typecheck failed (tsc --noEmit, strict)"; echo "0 passed, 1 failed"; exit 1; }
 npx vitest run --reporter=default --reporter=json --outputFile.json=reports/vitest.json
 vitest_status=$?
 npx tsx cli/run-notebooks.ts --scale smoke > reports/notebooks-summary.json

@@ -1,7 +1,9 @@
 // NAS-Bench-101 as a TabularBenchmark: the CSV subset or the official TFRecord, keyed by the
 // graph hash of the pruned cell. Glue only: parsing lives in the loaders, budgets in tabular.ts.
 import { InvalidCellError, validateCell, type Cell } from '../spaces/nasbench101/cell';
+import { networkFlopsM } from '../spaces/nasbench101/cost';
 import { hashCell } from '../spaces/nasbench101/graph';
+import type { Nasbench101Space } from '../spaces/nasbench101/space';
 import type { DataFolderOptions } from './data-folder';
 import { loadNasbench101Csv, type Nasbench101CsvRecord } from './nasbench101-csv';
 import { readNasbench101TfRecord, type Nasbench101TfRecord, type Nasbench101TfRecordOptions } from './nasbench101-tfrecord';
@@ -19,6 +21,20 @@ export interface Nasbench101BenchmarkOptions extends DataFolderOptions {
   /** Distinct cells that may be queried; omitted = unlimited. */
   readonly budget?: number;
   readonly log?: QuerySink;
+  /**
+   * The enumerated space: when given, the query log gets each cell's FLOPs (multiply-accumulates,
+   * in millions) from the exact cost model, since neither data file stores FLOPs.
+   */
+  readonly space?: Nasbench101Space;
+}
+
+/** FLOPs (millions) of a table key's cell, recovered from the space by hash; undefined when absent. */
+function flopsFromSpace(space: Nasbench101Space | undefined): ((key: string) => number | undefined) | undefined {
+  if (space === undefined) return undefined;
+  return (key) => {
+    const index = space.indexOfHash(key);
+    return index < 0 ? undefined : networkFlopsM(space.cellAt(index));
+  };
 }
 
 const HASH_RE = /^[0-9a-f]{32}$/;
@@ -51,6 +67,7 @@ export function loadNasbench101Benchmark(options: Nasbench101BenchmarkOptions = 
   return new TabularBenchmark<Nasbench101Query, Nasbench101CsvRecord>({
     name: 'nasbench101-30k',
     records: data.records,
+    flopsMOf: flopsFromSpace(options.space),
     keyOf: nasbench101Key,
     budget: options.budget,
     log: options.log,
@@ -71,6 +88,7 @@ export function loadNasbench101TfRecordBenchmark(
   return new TabularBenchmark<Nasbench101Query, Nasbench101TfRecord>({
     name: `nasbench101-tfrecord-${options.runs ?? 'mean'}`,
     records: data.records,
+    flopsMOf: flopsFromSpace(options.space),
     keyOf: nasbench101Key,
     budget: options.budget,
     log: options.log,

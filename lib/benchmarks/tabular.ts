@@ -60,6 +60,8 @@ export interface TabularBenchmarkOptions<C, R extends BenchmarkRecord = Benchmar
   readonly log?: QuerySink;
   /** sha256 of the data file, recorded in run manifests. */
   readonly dataChecksum?: string;
+  /** FLOPs (millions) of a key's cell for the log when its record has none (e.g. a cost model). */
+  readonly flopsMOf?: (key: string) => number | undefined;
 }
 
 /** Per-query options. */
@@ -92,6 +94,7 @@ export class TabularBenchmark<C, R extends BenchmarkRecord = BenchmarkRecord> {
   private readonly records: ReadonlyMap<string, R>;
   private readonly keyOf: (cell: C) => string;
   private readonly log?: QuerySink;
+  private readonly flopsMOf?: (key: string) => number | undefined;
   private readonly queried = new Set<string>();
   private best: BestSoFar<R> | null = null;
   private outOfDomain = 0;
@@ -108,6 +111,7 @@ export class TabularBenchmark<C, R extends BenchmarkRecord = BenchmarkRecord> {
     this.budget = budget ?? Infinity;
     this.log = options.log;
     this.dataChecksum = options.dataChecksum;
+    this.flopsMOf = options.flopsMOf;
   }
 
   /**
@@ -166,14 +170,15 @@ export class TabularBenchmark<C, R extends BenchmarkRecord = BenchmarkRecord> {
   }
 
   private report(hash: string, outcome: QueryOutcome, record: BenchmarkRecord | undefined, options: QueryOptions): void {
-    this.log?.append({
+    if (this.log === undefined) return;
+    this.log.append({
       hash,
       source: options.source ?? '',
       outcome,
       predictedAccuracy: options.predicted?.accuracy,
       trueAccuracy: record?.valAccuracy,
       predictedFlopsM: options.predicted?.flopsM,
-      flopsM: record?.flopsM,
+      flopsM: record?.flopsM ?? this.flopsMOf?.(hash),
     });
   }
 }

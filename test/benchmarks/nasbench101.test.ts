@@ -82,3 +82,23 @@ describe('loadNasbench101TfRecordBenchmark', () => {
     expect(bench.query({ hash: FIRST.hash })).toMatchObject({ valAccuracy: 0.93, testAccuracy: 0.92, params: 1234 });
   });
 });
+
+describe('loadNasbench101Benchmark with the enumerated space', () => {
+  it('logs each queried cell with FLOPs from the cost model, in-domain or not', async () => {
+    const { loadNasbench101Space } = await import('../../lib/spaces/nasbench101/space');
+    const { networkFlopsM } = await import('../../lib/spaces/nasbench101/cost');
+    const space = await loadNasbench101Space({ quiet: true });
+    const events: { hash: string; outcome: string; flopsM?: number }[] = [];
+    const benchmark = loadNasbench101Benchmark({ space, log: { append: (e) => events.push(e) } });
+    // the first CSV row (in the table), then the first cell of the space that the 30k table lacks
+    const { loadNasbench101Csv } = await import('../../lib/benchmarks/nasbench101-csv');
+    const inTable = loadNasbench101Csv().records;
+    let outside = 0;
+    while (inTable.has(space.hashAt(outside))) outside++;
+    benchmark.query({ hash: '00005c142e6f48ac74fdcf73e3439874' });
+    expect(() => benchmark.query(space.cellAt(outside))).toThrow(/out of domain/);
+    expect(events.map((e) => e.outcome)).toEqual(['new', 'out-of-domain']);
+    expect(events[0].flopsM).toBe(networkFlopsM(space.cellAt(space.indexOfHash('00005c142e6f48ac74fdcf73e3439874'))));
+    expect(events[1].flopsM).toBe(networkFlopsM(space.cellAt(outside)));
+  });
+});
