@@ -1,0 +1,88 @@
+# Benchmark twin of lib/controller in PyTorch (Debian python3-torch 1.13): the same encoder-
+# predictor-decoder, loss (DNAS Eq 5) and Adam step, timed per training step. Measures only.
+# Usage: /usr/bin/python3 bench/controller_torch.py [--batch 100] [--steps 30] [--threads N]
+# Prints one JSON line: {"batch", "threads", "msPerStep", "msPerSequence", "torch"}.
+import argparse
+import json
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Controller(nn.Module):
+    """Encoder LSTM -> mean pool -> (mu, logvar) -> z -> decoder LSTM (teacher forcing) + MLPs."""
+
+    def __init__(self, vocab=7, hidden=26, latent=26, acc_hidden=64):
+        super().__init__()
+        self.vocab = vocab
+        self.enc_emb = nn.Embedding(vocab, hidden)
+        self.enc = nn.LSTM(hidden, hidden)
+        self.mu = nn.Linear(hidden, latent)
+        self.logvar = nn.Linear(hidden, latent)
+        self.init = nn.Linear(latent, 2 * hidden)
+        self.dec_emb = nn.Embedding(vocab + 1, hidden)
+        self.dec = nn.LSTM(hidden, hidden)
+        self.out = nn.Linear(hidden, vocab)
+        self.acc = nn.Sequential(nn.Linear(latent, acc_hidden), nn.ReLU(), nn.Linear(acc_hidden, 1))
+        self.flops = nn.Linear(latent, 1)
+
+    def loss(self, tokens, acc, flops, weights=(0.8, 0.3, 0.2, 1.0)):
+        # tokens: [T, B] (time-major, as the TF.js version)
+        steps, batch = tokens.shape
+        enc_out, _ = self.enc(self.enc_emb(tokens))
+        pooled = enc_out.mean(0)
+        mu, logvar = self.mu(pooled), self.logvar(pooled)
+        z = mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
+        h0, c0 = self.init(z).chunk(2, dim=1)
+        start = torch.full((1, batch), self.vocab, dtype=torch.long)
+        dec_in = torch.cat([start, tokens[:-1]], 0)
+        dec_out, _ = self.dec(self.dec_emb(dec_in), (torch.tanh(h0).unsqueeze(0), c0.unsqueeze(0).contiguous()))
+        logits = self.out(dec_out)
+        rec = F.cross_entropy(logits.reshape(-1, self.vocab), tokens.reshape(-1))
+        l_acc = F.mse_loss(self.acc(z).squeeze(1), acc)
+        l_flops = F.mse_loss(self.flops(z).squeeze(1), flops)
+        kl = (-0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum(1)).mean()
+        a, lam, m, b = weights
+        return a * l_acc + lam * l_flops + m * rec + b * kl
+
+
+def time_steps(batch, steps, seq=27, vocab=7):
+    torch.manual_seed(0)
+    model = Controller(vocab=vocab)
+    opt = torch.optim.Adam(model.parameters(), lr=0.001)
+    tokens = torch.randint(0, vocab, (seq, batch))
+    acc = torch.randn(batch)
+    flops = torch.randn(batch)
+
+    def step():
+        opt.zero_grad()
+        loss = model.loss(tokens, acc, flops)
+        loss.backward()
+        opt.step()
+        return loss.item()
+
+    for _ in range(5):
+        step()
+    start = time.perf_counter()
+    for _ in range(steps):
+        step()
+    return (time.perf_counter() - start) * 1000 / steps
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--batch', type=int, default=100)
+    parser.add_argument('--steps', type=int, default=30)
+    parser.add_argument('--threads', type=int, default=0, help='0 = PyTorch default')
+    args = parser.parse_args()
+    if args.threads > 0:
+        torch.set_num_threads(args.threads)
+    ms = time_steps(args.batch, args.steps)
+    print(json.dumps({'batch': args.batch, 'threads': torch.get_num_threads(), 'msPerStep': ms,
+                      'msPerSequence': ms / args.batch, 'torch': torch.__version__}))
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,359 @@
+// The DNAS controller as one object: train (Eq 5, Adam), encode, masked greedy decode, predict,
+// save/load, dispose. Space-agnostic: it sees only a `TokenGrammar`; it never samples or searches.
+import * as tf from '@tensorflow/tfjs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Rng } from '../random';
+import { resolveConfig, validateConfig, type ControllerConfig, type ControllerOptions, type TokenGrammar } from './config';
+import { scoped } from './fast-ops';
+import { lstmStep, newTrace, stackedKernel, type LstmTrace } from './lstm';
+import { decoderInitialState, encodePosterior, initWeights, lossTerms, predictAccuracy, predictFlops, toVariable, w1, w2, weightShapes, type Weights } from './model';
+
+/** Labelled architectures to train on: token sequences with their accuracy (fraction of 1) and FLOPs (millions). */
+export interface ControllerData {
+  readonly tokens: readonly (readonly number[])[];
+  readonly accuracy: readonly number[];
+  /** Required when the FLOPs predictor is on. */
+  readonly flopsM?: readonly number[];
+}
+
+/** Training options. */
+export interface TrainOptions {
+  readonly epochs: number;
+  /** Sequences per Adam step (SemiNAS NAS-Bench-101: 100). */
+  readonly batchSize: number;
+  /** Shuffles the data and draws ε; the same seed gives the same weights. */
+  readonly rng: Rng;
+}
+
+/** Mean loss terms of one epoch (Eq 5, unweighted terms and the weighted total). */
+export interface EpochLoss {
+  readonly total: number;
+  readonly acc: number;
+  readonly flops: number;
+  readonly rec: number;
+  readonly kl: number;
+}
+
+/** Mean and standard deviation used to normalise a target (saved with the model). */
+export interface Normalisation {
+  readonly mean: number;
+  readonly std: number;
+}
+
+/** Predictions on z, in the data's units (accuracy fraction of 1, FLOPs millions). */
+export interface Prediction {
+  readonly accuracy: number[];
+  /** null when the FLOPs predictor is off. */
+  readonly flopsM: number[] | null;
+}
+
+/** The normalisation of an untrained controller: predictions are the raw network outputs. */
+const IDENTITY: Normalisation = { mean: 0, std: 1 };
+const FORMAT = 'dnas-controller';
+// Version 2: config gained klReduction.
+const FORMAT_VERSION = 2;
+
+/** The encoder–predictor–decoder controller of DNAS (β-VAE on) or NAO/SemiNAS (disentangle off). */
+export class Controller {
+  private readonly optimizer: tf.Optimizer;
+  private steps = 0;
+
+  /** Prefer `createController` / `Controller.load`. */
+  constructor(
+    readonly grammar: TokenGrammar,
+    readonly config: ControllerConfig,
+    private readonly weights: Weights,
+    private norm: { accuracy: Normalisation; flops: Normalisation | null } = { accuracy: IDENTITY, flops: config.flopsPredictor ? IDENTITY : null },
+  ) {
+    this.optimizer = tf.train.adam(config.learningRate);
+  }
+
+  /** Target normalisation in use (set by `train` from its data). */
+  get normalisation(): { accuracy: Normalisation; flops: Normalisation | null } {
+    return this.norm;
+  }
+
+  /**
+   * Train every module jointly on Eq 5 with Adam; targets are normalised to mean 0, std 1 using
+   * this call's data. The last batch of an epoch may be smaller.
+   * @returns mean loss terms per epoch.
+   * @throws RangeError for bad data or options (named field, value, limit); Error when the loss
+   *   becomes non-finite, naming the step.
+   */
+  train(data: ControllerData, options: TrainOptions): EpochLoss[] {
+    const n = this.checkData(data);
+    checkTrainOptions(options);
+    this.norm = { accuracy: normalisation(data.accuracy), flops: this.config.flopsPredictor ? normalisation(data.flopsM!) : null };
+    const history: EpochLoss[] = [];
+    for (let epoch = 0; epoch < options.epochs; epoch++) {
+      const order = options.rng.shuffle(Array.from({ length: n }, (_, i) => i));
+      const sums = { total: 0, acc: 0, flops: 0, rec: 0, kl: 0 };
+      for (let start = 0; start < n; start += options.batchSize) {
+        const terms = this.step(data, order.slice(start, start + options.batchSize), options.rng, epoch);
+        for (const key of Object.keys(sums) as (keyof EpochLoss)[]) sums[key] += terms[key] * Math.min(options.batchSize, n - start);
+      }
+      history.push({ total: sums.total / n, acc: sums.acc / n, flops: sums.flops / n, rec: sums.rec / n, kl: sums.kl / n });
+    }
+    return history;
+  }
+
+  /** One Adam step on the sequences at `indices`; returns the batch's loss terms. */
+  private step(data: ControllerData, indices: number[], rng: Rng, epoch: number): EpochLoss {
+    const { latentDim, disentangle, flopsPredictor } = this.config;
+    const epsilon = disentangle ? Float32Array.from({ length: indices.length * latentDim }, () => rng.normal()) : null;
+    const values = tf.tidy(() => {
+      const batch = {
+        tokens: indices.map((i) => data.tokens[i]),
+        accuracy: tf.tensor1d(indices.map((i) => normalise(data.accuracy[i], this.norm.accuracy))),
+        flops: flopsPredictor ? tf.tensor1d(indices.map((i) => normalise(data.flopsM![i], this.norm.flops!))) : null,
+        epsilon: epsilon ? tf.tensor2d(epsilon, [indices.length, latentDim]) : null,
+      };
+      let parts: tf.Tensor | null = null;
+      this.optimizer.minimize(() => {
+        const terms = lossTerms(this.weights, this.config, batch);
+        // Kept past minimize's own tidy so the terms can be reported; disposed just below.
+        parts = tf.keep(tf.stack([terms.acc, terms.flops, terms.rec, terms.kl, terms.total]));
+        return terms.total;
+      }, false, [...this.weights.values()]);
+      const out = (parts as unknown as tf.Tensor).dataSync();
+      tf.dispose(parts as unknown as tf.Tensor);
+      return out;
+    });
+    this.steps++;
+    const [acc, flops, rec, kl, total] = Array.from(values);
+    if (!Number.isFinite(total)) {
+      throw new Error(`controller loss is not finite at step ${this.steps} (epoch ${epoch + 1}): got ${total} (acc ${acc}, flops ${flops}, rec ${rec}, kl ${kl})`);
+    }
+    return { total, acc, flops, rec, kl };
+  }
+
+  /**
+   * The posterior q(z|x) of each sequence.
+   * @param tokens [batch][sequenceLength] well-formed sequences.
+   * @returns μ and log σ², each [batch][latentDim]; logVar is null when disentangle is off (z = μ).
+   * @throws RangeError for a sequence of the wrong length or a token outside the vocabulary.
+   */
+  encode(tokens: readonly (readonly number[])[]): { mu: number[][]; logVar: number[][] | null } {
+    this.checkTokens(tokens);
+    return scoped(() => {
+      const { mu, logVar } = encodePosterior(this.weights, this.config, tokens);
+      return { mu: mu.arraySync(), logVar: logVar ? logVar.arraySync() : null };
+    });
+  }
+
+  /**
+   * Greedy decoding of f_d: at each position the most likely token among those
+   * `grammar.allowedNextTokens(prefix)` allows, so every output is well formed.
+   * @param z [batch][latentDim]. @returns [batch][sequenceLength] tokens.
+   * @throws RangeError when a row of z has the wrong length or a non-finite value.
+   */
+  decode(z: readonly (readonly number[])[]): number[][] {
+    this.checkLatent(z);
+    const { sequenceLength: steps, vocabSize, hidden, decoderLayers } = this.config;
+    const batch = z.length;
+    const prefixes: number[][] = z.map(() => []);
+    const kernels = tf.tidy(() => Array.from({ length: decoderLayers }, (_, l) => {
+      const wx = w2(this.weights, `decoder/lstm${l}/wx`);
+      return stackedKernel(l === 0 ? tf.matMul(w2(this.weights, 'decoder/embedding'), wx) : wx, w2(this.weights, `decoder/lstm${l}/wh`), w1(this.weights, `decoder/lstm${l}/b`));
+    }));
+    const traces = tf.tidy(() => decoderInitialState(this.weights, this.config, tf.tensor2d(z as number[][], [batch, this.config.latentDim])))
+      .map(([h, c]) => {
+        const trace = newTrace(steps, batch, hidden, h.dataSync() as Float32Array, c.dataSync() as Float32Array);
+        tf.dispose([h, c]);
+        return trace;
+      });
+    const outW = w2(this.weights, 'decoder/out/w').dataSync() as Float32Array;
+    const outB = w1(this.weights, 'decoder/out/b').dataSync() as Float32Array;
+    try {
+      for (let t = 0; t < steps; t++) {
+        let input = oneHotRows(prefixes.map((p) => (t === 0 ? vocabSize : p[t - 1])), vocabSize + 1);
+        for (let l = 0; l < decoderLayers; l++) {
+          lstmStep(traces[l], t, input, kernels[l], batch, hidden);
+          input = traces[l].hs.subarray((t + 1) * batch * hidden, (t + 2) * batch * hidden);
+        }
+        this.pickTokens(traces[decoderLayers - 1], t, outW, outB, prefixes);
+      }
+    } finally {
+      tf.dispose(kernels);
+    }
+    return prefixes;
+  }
+
+  /** Append to each prefix the allowed token with the highest logit h_{t+1}·W_out + b_out. */
+  private pickTokens(trace: LstmTrace, t: number, outW: Float32Array, outB: Float32Array, prefixes: number[][]): void {
+    const { hidden, vocabSize } = this.config;
+    const base = (t + 1) * prefixes.length * hidden;
+    prefixes.forEach((prefix, b) => {
+      const allowed = this.grammar.allowedNextTokens(prefix);
+      let best = -1;
+      let bestLogit = -Infinity;
+      for (let v = 0; v < vocabSize; v++) {
+        if (!allowed[v]) continue;
+        let logit = outB[v];
+        for (let j = 0; j < hidden; j++) logit += trace.hs[base + b * hidden + j] * outW[j * vocabSize + v];
+        if (best < 0 || logit > bestLogit) [best, bestLogit] = [v, logit];
+      }
+      if (best < 0) throw new Error(`the grammar allows no token after prefix [${prefix.join(', ')}]`);
+      prefix.push(best);
+    });
+  }
+
+  /**
+   * f_acc (and f_flops) on latent codes, in the data's units.
+   * @param z [batch][latentDim].
+   * @throws RangeError when a row of z has the wrong length or a non-finite value.
+   */
+  predict(z: readonly (readonly number[])[]): Prediction {
+    this.checkLatent(z);
+    return scoped(() => {
+      const zt = tf.tensor2d(z as number[][], [z.length, this.config.latentDim]);
+      const acc = Array.from(predictAccuracy(this.weights, zt).dataSync(), (v) => denormalise(v, this.norm.accuracy));
+      const flops = this.config.flopsPredictor ? Array.from(predictFlops(this.weights, zt).dataSync(), (v) => denormalise(v, this.norm.flops!)) : null;
+      return { accuracy: acc, flopsM: flops };
+    });
+  }
+
+  /**
+   * ∂f_acc/∂z and ∂f_flops/∂z (normalised predictor outputs) for each row of z; the gradient
+   * directions of Eq 7. @returns [batch][latentDim] each; flops null when its predictor is off.
+   */
+  predictorGradients(z: readonly (readonly number[])[]): { accuracy: number[][]; flops: number[][] | null } {
+    this.checkLatent(z);
+    return scoped(() => {
+      const zt = tf.tensor2d(z as number[][], [z.length, this.config.latentDim]);
+      const accuracy = (tf.grad((x: tf.Tensor) => tf.sum(predictAccuracy(this.weights, x as tf.Tensor2D)))(zt) as tf.Tensor2D).arraySync();
+      const flops = this.config.flopsPredictor ? (tf.grad((x: tf.Tensor) => tf.sum(predictFlops(this.weights, x as tf.Tensor2D)))(zt) as tf.Tensor2D).arraySync() : null;
+      return { accuracy, flops };
+    });
+  }
+
+  /**
+   * Write `controller.json` (format, config, normalisation, weight names/shapes) and
+   * `weights.bin` (float32, little-endian, in that order) into `dir` (created if missing).
+   * Adam's moments are not saved: a loaded controller restarts its optimiser.
+   */
+  save(dir: string): void {
+    mkdirSync(dir, { recursive: true });
+    const entries = [...this.weights.entries()];
+    const arrays = entries.map(([, v]) => v.dataSync() as Float32Array);
+    const total = arrays.reduce((s, a) => s + a.length, 0);
+    const bytes = Buffer.alloc(total * 4);
+    let offset = 0;
+    for (const a of arrays) {
+      for (let i = 0; i < a.length; i++) bytes.writeFloatLE(a[i], (offset + i) * 4);
+      offset += a.length;
+    }
+    const manifest = { format: FORMAT, version: FORMAT_VERSION, config: this.config, normalisation: this.norm, weights: entries.map(([name, v]) => ({ name, shape: v.shape })) };
+    writeFileSync(join(dir, 'controller.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    writeFileSync(join(dir, 'weights.bin'), bytes);
+  }
+
+  /**
+   * A controller saved by `save`, bound to `grammar` (which must have the saved sequence length
+   * and vocabulary size).
+   * @throws Error naming the file and the mismatch for a wrong format/version, a grammar
+   *   mismatch, unexpected weight names/shapes or a weights.bin of the wrong size.
+   */
+  static load(dir: string, grammar: TokenGrammar): Controller {
+    const file = join(dir, 'controller.json');
+    const manifest = JSON.parse(readFileSync(file, 'utf8'));
+    if (manifest.format !== FORMAT || manifest.version !== FORMAT_VERSION) {
+      throw new Error(`${file}: not a ${FORMAT} v${FORMAT_VERSION} file: got format ${manifest.format} v${manifest.version}`);
+    }
+    const config = manifest.config as ControllerConfig;
+    validateConfig(config);
+    if (config.sequenceLength !== grammar.sequenceLength || config.vocabSize !== grammar.vocabSize) {
+      throw new Error(`${file}: saved for sequences ${config.sequenceLength} × vocab ${config.vocabSize}, grammar has ${grammar.sequenceLength} × ${grammar.vocabSize}`);
+    }
+    const expected = weightShapes(config);
+    const saved = manifest.weights as { name: string; shape: number[] }[];
+    if (JSON.stringify(saved.map((w) => [w.name, w.shape])) !== JSON.stringify(expected.map(([n, s]) => [n, s]))) {
+      throw new Error(`${file}: weight names/shapes do not match the saved config`);
+    }
+    const bytes = readFileSync(join(dir, 'weights.bin'));
+    const total = expected.reduce((s, [, shape]) => s + shape.reduce((x, y) => x * y, 1), 0);
+    if (bytes.length !== total * 4) throw new Error(`${join(dir, 'weights.bin')}: expected ${total * 4} bytes: got ${bytes.length}`);
+    const weights: Weights = new Map();
+    let offset = 0;
+    for (const [name, shape] of expected) {
+      const size = shape.reduce((x, y) => x * y, 1);
+      const values = Float32Array.from({ length: size }, (_, i) => bytes.readFloatLE((offset + i) * 4));
+      weights.set(name, toVariable(values, shape));
+      offset += size;
+    }
+    return new Controller(grammar, config, weights, manifest.normalisation);
+  }
+
+  /** Free every weight and the optimiser's state. The controller is unusable afterwards. */
+  dispose(): void {
+    tf.dispose([...this.weights.values()]);
+    this.optimizer.dispose();
+  }
+
+  private checkTokens(tokens: readonly (readonly number[])[]): void {
+    if (!Array.isArray(tokens) || tokens.length === 0) throw new RangeError(`need at least one token sequence: got ${Array.isArray(tokens) ? 0 : typeof tokens}`);
+    const { sequenceLength, vocabSize } = this.config;
+    tokens.forEach((seq, i) => {
+      if (!Array.isArray(seq) || seq.length !== sequenceLength) throw new RangeError(`sequence ${i} must have ${sequenceLength} tokens: got ${Array.isArray(seq) ? seq.length : typeof seq}`);
+      const bad = seq.findIndex((t) => !Number.isInteger(t) || t < 0 || t >= vocabSize);
+      if (bad >= 0) throw new RangeError(`sequence ${i}, position ${bad}: token must be an integer in 0..${vocabSize - 1}: got ${seq[bad]}`);
+    });
+  }
+
+  private checkLatent(z: readonly (readonly number[])[]): void {
+    if (!Array.isArray(z) || z.length === 0) throw new RangeError('need at least one latent code');
+    z.forEach((row, i) => {
+      if (!Array.isArray(row) || row.length !== this.config.latentDim) throw new RangeError(`latent code ${i} must have ${this.config.latentDim} values: got ${Array.isArray(row) ? row.length : typeof row}`);
+      if (!row.every(Number.isFinite)) throw new RangeError(`latent code ${i} has a non-finite value`);
+    });
+  }
+
+  private checkData(data: ControllerData): number {
+    this.checkTokens(data.tokens);
+    const n = data.tokens.length;
+    if (data.accuracy.length !== n) throw new RangeError(`accuracy must have one value per sequence: got ${data.accuracy.length} (expected ${n})`);
+    if (!data.accuracy.every(Number.isFinite)) throw new RangeError('accuracy has a non-finite value');
+    if (this.config.flopsPredictor) {
+      if (!data.flopsM || data.flopsM.length !== n) throw new RangeError(`flopsM must have one value per sequence when the FLOPs predictor is on: got ${data.flopsM?.length ?? 'none'} (expected ${n})`);
+      if (!data.flopsM.every(Number.isFinite)) throw new RangeError('flopsM has a non-finite value');
+    }
+    return n;
+  }
+}
+
+/**
+ * A new controller for a grammar (any `SearchSpace` fits), weights drawn from `options.seed`.
+ * @throws RangeError for an out-of-range option (see `resolveConfig`).
+ */
+export function createController(grammar: TokenGrammar, options: ControllerOptions = {}): Controller {
+  const config = resolveConfig(grammar, options);
+  return new Controller(grammar, config, initWeights(config));
+}
+
+function checkTrainOptions(options: TrainOptions): void {
+  if (!Number.isInteger(options.epochs) || options.epochs < 1) throw new RangeError(`epochs must be an integer ≥ 1: got ${options.epochs}`);
+  if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new RangeError(`batchSize must be an integer ≥ 1: got ${options.batchSize}`);
+}
+
+/** Mean and std of a target; std falls back to 1 when all values are equal (nothing to scale). */
+function normalisation(values: readonly number[]): Normalisation {
+  const mean = values.reduce((s, v) => s + v, 0) / values.length;
+  const std = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length);
+  return { mean, std: std > 0 ? std : 1 };
+}
+
+function normalise(value: number, norm: Normalisation): number {
+  return (value - norm.mean) / norm.std;
+}
+
+function denormalise(value: number, norm: Normalisation): number {
+  return value * norm.std + norm.mean;
+}
+
+/** One-hot rows [batch, depth] for one token per sequence. */
+function oneHotRows(tokens: readonly number[], depth: number): Float32Array {
+  const out = new Float32Array(tokens.length * depth);
+  tokens.forEach((t, b) => (out[b * depth + t] = 1));
+  return out;
+}
