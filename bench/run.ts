@@ -1,13 +1,15 @@
 // Runs the benchmarks (all, or those named) and writes their JSON to bench/results/<name>.json.
-// Timings live here, never in tests. Usage: npm run bench [-- enumerate hash …]
+// Timings live here, never in tests. Usage: npm run bench [-- enumerate hash controller …]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { benchController } from './controller';
 import { benchEnumerate } from './enumerate';
 import { benchHash } from './hash';
 
 const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   enumerate: benchEnumerate,
   hash: () => benchHash(),
+  controller: async () => ({ ...(await benchController()) }),
 };
 
 async function main(names: string[]): Promise<void> {

@@ -10,6 +10,7 @@ import { loadNasbench101Space } from '../lib/spaces/nasbench101/space';
 const USAGE = `usage:
   dnas cell hash|params|flops|encode|describe --cell '{"matrix": [[...]], "ops": [...]}'
   dnas space stats [--data-dir DIR]
+  dnas bench controller [--quick]      controller training step, side by side with PyTorch (needs python3-torch)
   dnas query --hash HASH | --cell JSON [--source csv|tfrecord] [--data-dir DIR]
     csv: nasbench101/val-subset-30k.csv (default); tfrecord: the official nasbench_only108.tfrecord (mean of 3 runs)
 Every command prints one JSON object on stdout. Errors go to stderr with exit code 1 (2 for usage).`;
@@ -40,6 +41,11 @@ async function dispatch(argv: string[]): Promise<unknown> {
   if (command === 'cell') return cellCommand(sub, values.cell);
   if (command === 'space' && sub === 'stats') return spaceStats(await loadNasbench101Space(), dataOptions(values));
   if (command === 'query') return queryCommand(values);
+  if (command === 'bench' && sub === 'controller') {
+    // Loaded on demand: TF.js start-up should not slow every other command.
+    const { benchController } = require('../bench/controller') as typeof import('../bench/controller');
+    return benchController({ quick: values.quick === true });
+  }
   if (command === undefined || command === 'help') throw new UsageError('no command given');
   throw new UsageError(`unknown command: ${positionals.join(' ')}`);
 }
@@ -49,7 +55,7 @@ function parseOptions(argv: string[]) {
     return parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { cell: { type: 'string' }, hash: { type: 'string' }, source: { type: 'string' }, 'data-dir': { type: 'string' } },
+      options: { cell: { type: 'string' }, hash: { type: 'string' }, source: { type: 'string' }, 'data-dir': { type: 'string' }, quick: { type: 'boolean' } },
     });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
