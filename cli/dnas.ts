@@ -10,6 +10,8 @@ import { loadNasbench101Space } from '../lib/spaces/nasbench101/space';
 const USAGE = `usage:
   dnas cell hash|params|flops|encode|describe --cell '{"matrix": [[...]], "ops": [...]}'
   dnas space stats [--data-dir DIR]
+  dnas search --space nb101 --algo dnas|semi|nao|re|random --budget N --seeds A-B [--experiment NAME] [--workers W]
+    runs seeds A..B (resumable: finished seeds are skipped) under results/<experiment>/<algo>-<budget>/seed-<k>/
   dnas bench controller [--quick]      controller training step, side by side with PyTorch (needs python3-torch)
   dnas query --hash HASH | --cell JSON [--source csv|tfrecord] [--data-dir DIR]
     csv: nasbench101/val-subset-30k.csv (default); tfrecord: the official nasbench_only108.tfrecord (mean of 3 runs)
@@ -41,6 +43,7 @@ async function dispatch(argv: string[]): Promise<unknown> {
   if (command === 'cell') return cellCommand(sub, values.cell);
   if (command === 'space' && sub === 'stats') return spaceStats(await loadNasbench101Space(), dataOptions(values));
   if (command === 'query') return queryCommand(values);
+  if (command === 'search') return searchCommand(values);
   if (command === 'bench' && sub === 'controller') {
     // Loaded on demand: TF.js start-up should not slow every other command.
     const { benchController } = require('../bench/controller') as typeof import('../bench/controller');
@@ -55,7 +58,9 @@ function parseOptions(argv: string[]) {
     return parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { cell: { type: 'string' }, hash: { type: 'string' }, source: { type: 'string' }, 'data-dir': { type: 'string' }, quick: { type: 'boolean' } },
+      options: { cell: { type: 'string' }, hash: { type: 'string' }, source: { type: 'string' }, 'data-dir': { type: 'string' }, quick: { type: 'boolean' },
+        space: { type: 'string' }, algo: { type: 'string' }, budget: { type: 'string' }, seeds: { type: 'string' },
+        experiment: { type: 'string' }, workers: { type: 'string' } },
     });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
@@ -99,4 +104,16 @@ async function queryCommand(values: { hash?: string; cell?: string; source?: str
   const space = await loadNasbench101Space();
   const hash = nasbench101Key(target);
   return { hash, ...JSON.parse(JSON.stringify(record)), flopsM: networkFlopsM(space.cellAt(space.indexOfHash(hash))) };
+}
+
+async function searchCommand(values: { space?: string; algo?: string; budget?: string; seeds?: string; experiment?: string; workers?: string }): Promise<unknown> {
+  for (const flag of ['space', 'algo', 'budget', 'seeds'] as const) {
+    if (values[flag] === undefined) throw new UsageError(`dnas search needs --${flag}`);
+  }
+  const budget = Number(values.budget);
+  if (!Number.isInteger(budget) || budget < 1) throw new UsageError(`--budget must be a positive integer: got ${values.budget}`);
+  const workers = values.workers === undefined ? undefined : Number(values.workers);
+  // Loaded on demand: TF.js and worker threads are only needed here.
+  const { parseSeedRange, runSearchCli } = require('../lib/experiments/cli') as typeof import('../lib/experiments/cli');
+  return runSearchCli({ space: values.space!, algo: values.algo!, budget, seeds: parseSeedRange(values.seeds!), experiment: values.experiment, workers });
 }

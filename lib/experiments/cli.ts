@@ -1,0 +1,92 @@
+// `dnas search`: runs a seed range of one (space, algorithm, budget) config and summarises it as JSON.
+// Argument parsing and printing belong to the CLI dispatcher (cli/dnas.ts); this only runs and summarises.
+import { summarize, type Summary } from '../analysis/stats';
+import { runSeeds, type RunProgress } from './runner';
+
+/** Arguments of runSearchCli; `space`/`algo` are registry names (problems.ts, algorithms.ts). */
+export interface SearchCliOptions {
+  /** 'nb101'. */
+  readonly space: string;
+  /** 'random' | 're' now; 'nao' | 'semi' | 'dnas' once registered in algorithms.ts. */
+  readonly algo: string;
+  /** Distinct in-domain queries per run. */
+  readonly budget: number;
+  /** Inclusive seed range [first, last]. */
+  readonly seeds: readonly [number, number];
+  /** Results folder name (default 'search': results/search/<algo>-<budget>/seed-<k>/). */
+  readonly experiment?: string;
+  readonly resultsDir?: string;
+  readonly algoOptions?: Readonly<Record<string, unknown>>;
+  /** Worker threads (runner default: min(2, cores, seeds)). */
+  readonly workers?: number;
+  /** No progress bar (default false; the bar goes to stderr, the JSON to stdout). */
+  readonly quiet?: boolean;
+  readonly onProgress?: (progress: RunProgress) => void;
+}
+
+/** One seed in the summary. */
+export interface SearchCliSeed {
+  readonly seed: number;
+  /** Best validation accuracy found (fraction of 1). */
+  readonly bestAccuracy: number;
+  readonly bestHash: string;
+  readonly outOfDomain: number;
+  readonly proposals: number;
+  readonly wallSeconds: number;
+  /** Finished earlier and reused. */
+  readonly skipped: boolean;
+}
+
+/** The JSON `dnas search` prints. */
+export interface SearchCliSummary {
+  readonly space: string;
+  readonly algo: string;
+  readonly budget: number;
+  readonly seeds: readonly [number, number];
+  readonly dir: string;
+  readonly perSeed: readonly SearchCliSeed[];
+  /** Over seeds: mean, sample std (n − 1), min, max. */
+  readonly bestAccuracy: Summary;
+  readonly outOfDomain: Summary;
+  /** Whole call, seconds (skipped seeds cost ~0). */
+  readonly wallSeconds: number;
+}
+
+/**
+ * Run seeds first..last of one config (resuming finished/partial seeds) and summarise.
+ * @throws RangeError for a bad seed range (not integers, first > last); what runSeeds throws.
+ */
+export async function runSearchCli(options: SearchCliOptions): Promise<SearchCliSummary> {
+  const [first, last] = options.seeds;
+  if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last) || first < 0 || last < first) {
+    throw new RangeError(`seed range must be integers 0 ≤ first ≤ last: got ${first}-${last}`);
+  }
+  const seeds = Array.from({ length: last - first + 1 }, (_, i) => first + i);
+  const run = await runSeeds({
+    experiment: options.experiment ?? 'search', space: options.space, algo: options.algo, budget: options.budget, seeds,
+    algoOptions: options.algoOptions, resultsDir: options.resultsDir, workers: options.workers, quiet: options.quiet, onProgress: options.onProgress,
+  });
+  const perSeed = run.seeds.map((s) => ({
+    seed: s.seed, bestAccuracy: s.result.best!.valAccuracy, bestHash: s.result.best!.key,
+    outOfDomain: s.result.outOfDomain, proposals: s.result.proposals, wallSeconds: s.wallSeconds, skipped: s.skipped,
+  }));
+  return {
+    space: options.space, algo: options.algo, budget: options.budget, seeds: [first, last], dir: run.dir, perSeed,
+    bestAccuracy: summarize(perSeed.map((s) => s.bestAccuracy)),
+    outOfDomain: summarize(perSeed.map((s) => s.outOfDomain)),
+    wallSeconds: run.wallSeconds,
+  };
+}
+
+/**
+ * Parse a `--seeds` value: 'A-B' (inclusive) or a single 'A'.
+ * @throws RangeError for anything else, naming the text.
+ */
+export function parseSeedRange(text: string): [number, number] {
+  const match = /^(\d+)(?:-(\d+))?$/.exec(text.trim());
+  if (match === null) throw new RangeError(`--seeds must be A-B or A with non-negative integers: got '${text}'`);
+  const first = Number(match[1]);
+  const last = match[2] === undefined ? first : Number(match[2]);
+  if (last < first) throw new RangeError(`--seeds range is empty: got '${text}' (${last} < ${first})`);
+  return [first, last];
+}

@@ -1,0 +1,392 @@
+// Runs many seeds of one (space, algorithm, budget) config on worker threads, each seed writing
+// results/<experiment>/<algo>-<budget>/seed-<k>/ (config, manifest, query log, result), resumably.
+// It never chooses search steps itself and never names a concrete space (problems.ts does).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { Presets, SingleBar } from 'cli-progress';
+import { projectRoot } from '../benchmarks/data-folder';
+import type { QueryEvent, QuerySink } from '../benchmarks/tabular';
+import { Rng } from '../random';
+import { QueryLog, type QueryLogRow } from '../report/query-log';
+import { RECORDED_PACKAGES } from '../report/run-context';
+import { createAlgorithm } from '../search/algorithms';
+import { loadProblem, PROBLEM_NAMES } from './problems';
+import { runSearch, type SearchResult } from '../search/search';
+
+/** File names inside a seed folder. */
+export const SEED_FILES = { config: 'config.json', manifest: 'manifest.json', log: 'query-log.csv', result: 'result.json' } as const;
+
+/** What defines a run besides its seed; equal configs ⇒ a finished seed may be reused. */
+export interface SeedRunConfig {
+  /** Problem name (`nb101`), see problems.ts. */
+  readonly space: string;
+  /** Algorithm name (`random`, `re`), see algorithms.ts. */
+  readonly algo: string;
+  /** Distinct in-domain cells per run. */
+  readonly budget: number;
+  /** JSON options given to the algorithm's factory. */
+  readonly algoOptions: Readonly<Record<string, unknown>>;
+}
+
+/** Where the process runs, recorded in every manifest (computed once per runSeeds call). */
+export interface Provenance {
+  readonly node: string;
+  readonly packages: Readonly<Record<string, string | null>>;
+  readonly gitCommit: string | null;
+}
+
+/** One seed's outcome as the runner reports it. */
+export interface SeedSummary {
+  readonly seed: number;
+  readonly dir: string;
+  readonly result: SearchResult;
+  /** Seconds of the attempt that finished the seed (read back from the manifest when skipped). */
+  readonly wallSeconds: number;
+  /** True when result.json was already there with the same config (nothing was run). */
+  readonly skipped: boolean;
+  /** Log rows found from an interrupted attempt and verified by replay (0 for a fresh run). */
+  readonly replayedRows: number;
+}
+
+/** A unit of work for runSeed (plain data: it is posted to worker threads). */
+export interface SeedJob {
+  readonly config: SeedRunConfig;
+  readonly seed: number;
+  /** The seed's folder. */
+  readonly dir: string;
+  readonly provenance: Provenance;
+  /** Simulates a kill: abort the run once this many distinct cells are queried (tests only). */
+  readonly stopAfter?: number;
+}
+
+/** Progress after each finished seed. */
+export interface RunProgress {
+  readonly done: number;
+  readonly total: number;
+  readonly seed: number;
+  readonly skipped: boolean;
+  /** Estimated seconds left from the mean time of the seeds run so far; null before the first. */
+  readonly etaSeconds: number | null;
+}
+
+/** Options of runSeeds. */
+export interface RunSeedsOptions extends Omit<SeedRunConfig, 'algoOptions'> {
+  /** Folder under the results folder, e.g. 'table1-nasbench101'. */
+  readonly experiment: string;
+  readonly seeds: readonly number[];
+  readonly algoOptions?: Readonly<Record<string, unknown>>;
+  /** Default `<project root>/results`. */
+  readonly resultsDir?: string;
+  /**
+   * Worker threads (default min(2, cores, seeds): this machine has 2 cores and wasm TF.js is
+   * single-threaded in Node). 0 runs every seed on this thread, one after another.
+   */
+  readonly workers?: number;
+  /** No progress bar on stderr (default false). */
+  readonly quiet?: boolean;
+  readonly onProgress?: (progress: RunProgress) => void;
+  /** Tests only: abort every seed after this many distinct queries, as a kill would. */
+  readonly stopAfter?: number;
+}
+
+/** What runSeeds returns: every seed in the order asked. */
+export interface RunSeedsResult {
+  /** `<resultsDir>/<experiment>/<algo>-<budget>`. */
+  readonly dir: string;
+  readonly seeds: readonly SeedSummary[];
+  readonly wallSeconds: number;
+}
+
+/** Thrown when a replayed run diverges from the log of its interrupted attempt. */
+export class ReplayMismatchError extends Error {
+  override name = 'ReplayMismatchError';
+}
+
+/** Thrown (as the abort reason) when `stopAfter` ends a run early. */
+export class SearchAbortedError extends Error {
+  override name = 'SearchAbortedError';
+}
+
+/**
+ * Run `seeds` of one config, in parallel, each into `<experiment>/<algo>-<budget>/seed-<k>/`.
+ * Resume rule: a seed whose result.json exists with the same config is skipped; a seed with
+ * only a partial query log is re-run from scratch with the same seed while each replayed
+ * query is checked against the logged row (everything but elapsedMs) and only the queries
+ * beyond the logged prefix are appended — so a killed and resumed run ends with the same
+ * result.json and the same log (timings aside) as an uninterrupted one.
+ * @throws RangeError for bad seeds, budget or workers; Error for an unknown space/algorithm or a
+ *   seed folder holding another config; ReplayMismatchError; the first seed's failure (the
+ *   other workers are then stopped, as a kill would).
+ */
+export async function runSeeds(options: RunSeedsOptions): Promise<RunSeedsResult> {
+  const started = performance.now();
+  const config = checkOptions(options);
+  const dir = join(resolve(options.resultsDir ?? join(projectRoot(), 'results')), options.experiment, `${config.algo}-${config.budget}`);
+  const provenance = currentProvenance();
+  const jobs: SeedJob[] = options.seeds.map((seed) => ({ config, seed, dir: join(dir, `seed-${seed}`), provenance, stopAfter: options.stopAfter }));
+  const workers = options.workers ?? Math.min(2, availableParallelism(), jobs.length);
+  if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`workers must be an integer ≥ 0: got ${workers}`);
+  const progress = progressReporter(jobs.length, options, started);
+  try {
+    const summaries = workers === 0 ? await runInline(jobs, progress.report) : await runOnWorkers(jobs, workers, progress.report);
+    return { dir, seeds: summaries, wallSeconds: (performance.now() - started) / 1000 };
+  } finally {
+    progress.stop();
+  }
+}
+
+/**
+ * Run (or skip, or resume) one seed on this thread: see runSeeds for the resume rule.
+ * @throws Error when the folder holds another config; ReplayMismatchError; the algorithm's errors;
+ *   SearchAbortedError when `stopAfter` is reached.
+ */
+export async function runSeed(job: SeedJob): Promise<SeedSummary> {
+  const problem = await loadProblem(job.config.space);
+  const algorithm = createAlgorithm(job.config.algo, job.config.algoOptions);
+  const stored = { ...job.config, settings: algorithm.settings, seed: job.seed, dataSha256: problem.dataSha256 };
+  mkdirSync(job.dir, { recursive: true });
+  claimFolder(join(job.dir, SEED_FILES.config), stored);
+  const finished = readFinished(job);
+  if (finished !== null) return finished;
+  const startedAt = new Date();
+  const started = performance.now();
+  const logPath = join(job.dir, SEED_FILES.log);
+  dropCutRow(logPath);
+  const controller = new AbortController();
+  const sink = new ReplayingSink(QueryLog.open(logPath), logPath, () => {
+    if (job.stopAfter !== undefined && sink.newCount >= job.stopAfter) {
+      controller.abort(new SearchAbortedError(`seed ${job.seed} stopped after ${sink.newCount} distinct queries (stopAfter ${job.stopAfter})`));
+    }
+  });
+  const manifest = {
+    config: stored, seed: job.seed, dataFile: problem.dataFile, dataSha256: problem.dataSha256, backend: algorithm.backend?.() ?? null,
+    ...job.provenance, replayedRows: sink.prefixLength, startedAt: startedAt.toISOString(), finishedAt: null as string | null, wallSeconds: null as number | null,
+  };
+  writeJson(join(job.dir, SEED_FILES.manifest), manifest);
+  const benchmark = problem.makeBenchmark({ budget: job.config.budget, log: sink });
+  const result = await runSearch(algorithm, { space: problem.space, benchmark, rng: new Rng(job.seed), budget: job.config.budget, signal: controller.signal });
+  sink.checkFullyReplayed();
+  const wallSeconds = (performance.now() - started) / 1000;
+  writeJson(join(job.dir, SEED_FILES.manifest), { ...manifest, backend: algorithm.backend?.() ?? null, finishedAt: new Date().toISOString(), wallSeconds });
+  writeJson(join(job.dir, SEED_FILES.result), { seed: job.seed, config: stored, ...result });
+  return { seed: job.seed, dir: job.dir, result, wallSeconds, skipped: false, replayedRows: sink.prefixLength };
+}
+
+/**
+ * The query sink of a (possibly resumed) run: for the first `prefixLength` events it checks
+ * each against the row already in the log; after that it appends. Checked fields: hash,
+ * source, outcome, accuracies and FLOPs (elapsedMs is a timing, not a result).
+ */
+class ReplayingSink implements QuerySink {
+  readonly prefixLength: number;
+  private index = 0;
+  private news = 0;
+
+  constructor(
+    private readonly log: QueryLog,
+    private readonly path: string,
+    private readonly afterEach: () => void,
+  ) {
+    this.prefixLength = log.length;
+  }
+
+  /** Distinct cells charged so far in this attempt (replayed ones included). */
+  get newCount(): number {
+    return this.news;
+  }
+
+  append(event: QueryEvent): void {
+    if (this.index < this.prefixLength) this.check(event, this.log.rows[this.index]);
+    else this.log.append(event);
+    this.index++;
+    if (event.outcome === 'new') this.news++;
+    this.afterEach();
+  }
+
+  /** @throws ReplayMismatchError when the finished run made fewer queries than the old log holds. */
+  checkFullyReplayed(): void {
+    if (this.index < this.prefixLength) {
+      throw new ReplayMismatchError(`${this.path}: the replayed run ended after ${this.index} queries but the log holds ${this.prefixLength} rows`);
+    }
+  }
+
+  private check(event: QueryEvent, row: QueryLogRow): void {
+    const replayed: Record<string, string | number | null> = {
+      hash: event.hash, source: event.source, outcome: event.outcome, predictedAccuracy: event.predictedAccuracy ?? null,
+      trueAccuracy: event.trueAccuracy ?? null, predictedFlopsM: event.predictedFlopsM ?? null, flopsM: event.flopsM ?? null,
+    };
+    for (const [field, value] of Object.entries(replayed)) {
+      const logged = row[field as keyof QueryLogRow];
+      if (!Object.is(logged, value)) {
+        throw new ReplayMismatchError(
+          `${this.path}: replay diverged at row ${this.index} (queryIndex ${row.queryIndex}), field ${field}: logged ${JSON.stringify(logged)}, replayed ${JSON.stringify(value)}; the run is not deterministic or the log belongs to another run`,
+        );
+      }
+    }
+  }
+}
+
+/** Write config.json, or check that the one there is the same config (key order aside). */
+function claimFolder(path: string, config: Record<string, unknown>): void {
+  if (!existsSync(path)) {
+    writeFileSync(path, JSON.stringify(config, null, 2) + '\n');
+    return;
+  }
+  const old: unknown = JSON.parse(readFileSync(path, 'utf8'));
+  if (canonicalJson(old) !== canonicalJson(config)) {
+    throw new Error(`${path} holds a different config: ${canonicalJson(old)} (now ${canonicalJson(config)}); use another experiment name or delete the folder`);
+  }
+}
+
+/** JSON with object keys sorted at every level, so equal configs compare equal as text. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** The finished seed's summary when result.json is present (config already checked), else null. */
+function readFinished(job: SeedJob): SeedSummary | null {
+  const path = join(job.dir, SEED_FILES.result);
+  if (!existsSync(path)) return null;
+  const stored = JSON.parse(readFileSync(path, 'utf8')) as SearchResult & { seed?: number; config?: unknown };
+  // result.json is the search result plus the seed and config it was run with.
+  const result: SearchResult = { ...stored };
+  delete (result as { seed?: number }).seed;
+  delete (result as { config?: unknown }).config;
+  const manifest = JSON.parse(readFileSync(join(job.dir, SEED_FILES.manifest), 'utf8')) as { wallSeconds: number | null };
+  return { seed: job.seed, dir: job.dir, result, wallSeconds: manifest.wallSeconds ?? 0, skipped: true, replayedRows: 0 };
+}
+
+/** A kill can cut the last CSV row mid-write; drop that fragment so the log can be resumed. */
+function dropCutRow(path: string): void {
+  if (!existsSync(path)) return;
+  const bytes = readFileSync(path);
+  if (bytes.length === 0 || bytes[bytes.length - 1] === 0x0a) return;
+  truncateSync(path, bytes.lastIndexOf(0x0a) + 1);
+}
+
+/** Write JSON through a temporary file and a rename, so a kill never leaves half a file. */
+function writeJson(path: string, value: unknown): void {
+  writeFileSync(`${path}.tmp`, JSON.stringify(value, null, 2) + '\n');
+  renameSync(`${path}.tmp`, path);
+}
+
+function checkOptions(options: RunSeedsOptions): SeedRunConfig {
+  if (!PROBLEM_NAMES.includes(options.space)) throw new Error(`unknown search space '${options.space}' (registered: ${PROBLEM_NAMES.join(', ')})`);
+  if (!Number.isInteger(options.budget) || options.budget < 1) throw new RangeError(`budget must be a positive integer (distinct cells): got ${options.budget}`);
+  if (options.seeds.length === 0) throw new RangeError('seeds must not be empty');
+  for (const seed of options.seeds) {
+    if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`seeds must be non-negative integers: got ${seed}`);
+  }
+  if (new Set(options.seeds).size !== options.seeds.length) throw new RangeError(`seeds must be distinct: got ${options.seeds.join(', ')}`);
+  if (!/^[\w.-]+$/.test(options.experiment)) throw new Error(`experiment must be letters, digits, '.', '_' or '-': got '${options.experiment}'`);
+  const algoOptions = options.algoOptions ?? {};
+  createAlgorithm(options.algo, algoOptions);
+  return { space: options.space, algo: options.algo, budget: options.budget, algoOptions };
+}
+
+/** Node version, installed package versions and git commit of this checkout. */
+function currentProvenance(): Provenance {
+  const root = projectRoot();
+  const packages: Record<string, string | null> = {};
+  for (const name of RECORDED_PACKAGES) {
+    const file = join(root, 'node_modules', name, 'package.json');
+    packages[name] = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version : null;
+  }
+  let gitCommit: string | null = null;
+  try {
+    gitCommit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    gitCommit = null;
+  }
+  return { node: process.version, packages, gitCommit };
+}
+
+type Report = (summary: SeedSummary) => void;
+
+async function runInline(jobs: readonly SeedJob[], report: Report): Promise<SeedSummary[]> {
+  const out: SeedSummary[] = [];
+  for (const job of jobs) {
+    const summary = await runSeed(job);
+    report(summary);
+    out.push(summary);
+  }
+  return out;
+}
+
+/** Messages of run-worker.ts. */
+export type RunWorkerMessage =
+  | { readonly kind: 'done'; readonly summary: SeedSummary }
+  | { readonly kind: 'error'; readonly seed: number; readonly name: string; readonly message: string; readonly stack?: string };
+
+/** A pool of `workers` threads pulling jobs in order; on the first failure all threads stop. */
+async function runOnWorkers(jobs: readonly SeedJob[], workers: number, report: Report): Promise<SeedSummary[]> {
+  const results = new Map<number, SeedSummary>();
+  const threads: Worker[] = [];
+  let next = 0;
+  try {
+    await new Promise<void>((resolveAll, reject) => {
+      const feed = (worker: Worker): void => {
+        if (next < jobs.length) worker.postMessage(jobs[next++]);
+        else if (results.size === jobs.length) resolveAll();
+      };
+      for (let w = 0; w < Math.min(workers, jobs.length); w++) {
+        const worker = startWorker();
+        threads.push(worker);
+        worker.on('message', (msg: RunWorkerMessage) => {
+          if (msg.kind === 'error') return reject(rebuildError(msg));
+          results.set(msg.summary.seed, msg.summary);
+          report(msg.summary);
+          feed(worker);
+        });
+        worker.on('error', reject);
+        worker.on('exit', (code) => reject(new Error(`search worker exited with code ${code} before its seeds were done`)));
+        feed(worker);
+      }
+    });
+  } finally {
+    await Promise.all(threads.map((t) => t.terminate()));
+  }
+  return jobs.map((job) => results.get(job.seed)!);
+}
+
+function startWorker(): Worker {
+  // TypeScript worker: tsx's CommonJS hook compiles it, so this runs under tsx, vitest and tslab.
+  return new Worker(join(__dirname, 'run-worker.ts'), { execArgv: ['--require', require.resolve('tsx/cjs')] });
+}
+
+/** The worker's error as an Error of the same name, so callers can tell an abort from a bug. */
+function rebuildError(msg: Extract<RunWorkerMessage, { kind: 'error' }>): Error {
+  const Kind = msg.name === 'SearchAbortedError' ? SearchAbortedError : msg.name === 'ReplayMismatchError' ? ReplayMismatchError : Error;
+  const error = new Kind(`seed ${msg.seed}: ${msg.message}`);
+  if (Kind === Error) error.name = msg.name;
+  if (msg.stack !== undefined) error.stack = `${error.name}: seed ${msg.seed}: ${msg.message}\n(worker stack) ${msg.stack}`;
+  return error;
+}
+
+/** Feeds the caller's callback and (unless quiet) a cli-progress bar on stderr. */
+function progressReporter(total: number, options: RunSeedsOptions, startedMs: number): { report: Report; stop: () => void } {
+  const label = `${options.algo}-${options.budget}`;
+  const bar = options.quiet ? null : new SingleBar({ format: `search ${label} [{bar}] {value}/{total} seeds | ETA {etaText}`, stream: process.stderr }, Presets.shades_classic);
+  bar?.start(total, 0, { etaText: '?' });
+  let done = 0;
+  let ran = 0;
+  return {
+    report: (summary) => {
+      done++;
+      if (!summary.skipped) ran++;
+      // Skipped seeds cost ~nothing, so the rate comes from the seeds actually run (all workers together).
+      const etaSeconds = ran === 0 ? null : ((performance.now() - startedMs) / 1000 / ran) * (total - done);
+      bar?.update(done, { etaText: etaSeconds === null ? '?' : `${Math.round(etaSeconds)}s` });
+      options.onProgress?.({ done, total, seed: summary.seed, skipped: summary.skipped, etaSeconds });
+    },
+    stop: () => bar?.stop(),
+  };
+}

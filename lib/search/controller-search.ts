@@ -1,0 +1,197 @@
+// NAO, SemiNAS and DNAS as ONE search with three switches (DNAS Algorithm 1): an
+// encoder–predictor–decoder controller trained on the labelled cells, optionally on pseudo-labelled
+// ones (semi-supervised) drawn uniformly or by dense-sampling, then gradient steps in z (Eq 7).
+// It never names a search space: cells, tokens and costs come through SearchSpace.
+import { createController, growingLatentSearch, type Controller, type ControllerOptions } from '../controller';
+import { initBackend } from '../backend';
+import type { Rng } from '../random';
+import { denseSample, type DenseProbabilities } from '../samplers/dense';
+import { promisingRegion } from '../samplers/promising-region';
+import type { SearchSpace } from '../spaces/search-space';
+import type { SearchAlgorithm, SearchSession } from './search';
+
+/** The three switches of the ablation grid (DNAS Table 3) and the rest of the schedule. */
+export interface ControllerSearchOptions {
+  /** β-VAE latent (DNAS) instead of a deterministic auto-encoder (NAO, SemiNAS). */
+  readonly disentangle: boolean;
+  /** Dense-sampling of the unlabelled cells (DNAS Eq 4) instead of uniform (SemiNAS). Needs semiSupervised. */
+  readonly dense: boolean;
+  /** Train also on pseudo-labelled unlabelled cells (SemiNAS, DNAS) instead of labelled only (NAO). */
+  readonly semiSupervised: boolean;
+  /**
+   * Search iterations L. Default: DNAS §Experiments L = 2 for budgets ≤ 300; for larger
+   * budgets one iteration per 100 new cells (SemiNAS/NAO on NAS-Bench-101 add 100 per iteration).
+   */
+  readonly iterations?: number;
+  /** Unlabelled cells pseudo-labelled per iteration (SemiNAS/DNAS M = 10,000; default 1,000 to fit a 2-core CPU). */
+  readonly unlabelled?: number;
+  /** Controller epochs on the labelled cells per iteration (default 100). */
+  readonly epochsLabelled?: number;
+  /** Controller epochs on labelled ∪ pseudo-labelled cells per iteration (default 10). */
+  readonly epochsCombined?: number;
+  /** Top-k labelled cells whose codes span the promising region (DNAS §Experiments: 3). */
+  readonly topK?: number;
+  /** Half-width σ of each promising interval (DNAS §Experiments: 0.05). */
+  readonly sigma?: number;
+  /** Dense-sampling probabilities (DNAS §Experiments, NAS-Bench-101: ε1 = 0.05, ε2 = 0). */
+  readonly probabilities?: DenseProbabilities;
+  /** Codes moved by Eq 7 per iteration, taken from the best labelled and pseudo-labelled cells (default 2·P). */
+  readonly seeds?: number;
+  /** Largest η1 of the growing step (NAO/SemiNAS: 1000). */
+  readonly maxEta?: number;
+  /** Controller architecture and loss options (defaults: DNAS NAS-Bench-101). */
+  readonly controller?: ControllerOptions;
+  /** Sequences per Adam step (SemiNAS NAS-Bench-101: 100). */
+  readonly batchSize?: number;
+}
+
+/** How a budget B is split: n0 initial uniform cells, then P new cells in each of L iterations (n0 + L·P = B). */
+export interface BudgetSplit {
+  readonly initial: number;
+  readonly perIteration: number;
+  readonly iterations: number;
+}
+
+/**
+ * The budget split (the issue leaves it to us): L = given, else max(2, round(B/100) − 1);
+ * P = ⌊B/(L + 1)⌋; n0 = B − L·P. So B = 150 → 50 + 2×50, 300 → 100 + 2×100 (SemiNAS/DNAS at 300),
+ * 2000 → 100 + 19×100, 2100 → 100 + 20×100 (SemiNAS's 100 seed cells and 100 new per iteration).
+ * @throws RangeError when B < 3 or L is not a positive integer.
+ */
+export function splitBudget(budget: number, iterations?: number): BudgetSplit {
+  if (!Number.isInteger(budget) || budget < 3) throw new RangeError(`budget must be an integer ≥ 3 for a controller search: got ${budget}`);
+  const l = iterations ?? Math.max(2, Math.round(budget / 100) - 1);
+  if (!Number.isInteger(l) || l < 1 || l >= budget) throw new RangeError(`iterations must be an integer in [1, budget): got ${l}`);
+  const perIteration = Math.floor(budget / (l + 1));
+  return { initial: budget - l * perIteration, perIteration, iterations: l };
+}
+
+/** The ablation grid's names: NAO (no switches), SemiNAS (semi-supervised), DNAS (all three). */
+export const CONTROLLER_SEARCH_PRESETS = {
+  nao: { disentangle: false, dense: false, semiSupervised: false },
+  semi: { disentangle: false, dense: false, semiSupervised: true },
+  dnas: { disentangle: true, dense: true, semiSupervised: true },
+} as const satisfies Record<string, Pick<ControllerSearchOptions, 'disentangle' | 'dense' | 'semiSupervised'>>;
+
+/** Defaults of the optional settings (sources in ControllerSearchOptions). */
+const DEFAULTS = { unlabelled: 1000, epochsLabelled: 100, epochsCombined: 10, topK: 3, sigma: 0.05, maxEta: 1000, batchSize: 100 };
+
+/**
+ * The controller search (DNAS Algorithm 1; NAO and SemiNAS as switched-off variants).
+ * @param name the log/results name (e.g. 'dnas', 'semi', 'nao', 'dnas-nodense').
+ * @throws RangeError when `dense` is on without `semiSupervised` (dense-sampling draws the unlabelled set).
+ */
+export function controllerSearch(name: string, options: ControllerSearchOptions): SearchAlgorithm {
+  if (options.dense && !options.semiSupervised) throw new RangeError('dense-sampling draws the unlabelled cells: it needs semiSupervised: true');
+  const settings = { ...DEFAULTS, ...options, controller: { ...options.controller, disentangle: options.disentangle } };
+  let backend: string | null = null;
+  return {
+    name,
+    settings,
+    backend: () => backend,
+    async run<C>(session: SearchSession<C>): Promise<void> {
+      backend = (await initBackend({ quiet: true })).name;
+      await runControllerSearch(session, settings);
+    },
+  };
+}
+
+type Settings = typeof DEFAULTS & ControllerSearchOptions & { controller: ControllerOptions };
+
+async function runControllerSearch<C>(session: SearchSession<C>, settings: Settings): Promise<void> {
+  const split = splitBudget(session.budget, settings.iterations);
+  const rng = session.rng;
+  proposeUniform(session, split.initial, rng.fork('initial'));
+  const controller = createController(session.space, { ...settings.controller, seed: rng.fork('controller').intSeed() });
+  try {
+    for (let l = 0; l < split.iterations && !session.done; l++) {
+      const iterationRng = rng.fork(`iteration-${l}`);
+      const labelled = labelledData(session);
+      controller.train(labelled, { epochs: settings.epochsLabelled, batchSize: settings.batchSize, rng: iterationRng.fork('train-labelled') });
+      const pseudo = settings.semiSupervised ? pseudoLabel(session, controller, settings, iterationRng.fork('unlabelled')) : null;
+      if (pseudo !== null) {
+        const combined = { tokens: [...labelled.tokens, ...pseudo.tokens], accuracy: [...labelled.accuracy, ...pseudo.accuracy], flopsM: [...labelled.flopsM, ...pseudo.flopsM] };
+        controller.train(combined, { epochs: settings.epochsCombined, batchSize: settings.batchSize, rng: iterationRng.fork('train-combined') });
+      }
+      const wanted = Math.min(split.perIteration, session.remaining);
+      const found = proposeByLatentSteps(session, controller, pseudo, wanted, settings);
+      // A partial table can leave the latent steps short of in-domain cells: top up uniformly (logged as such).
+      proposeUniform(session, wanted - found, iterationRng.fork('top-up'));
+    }
+    proposeUniform(session, session.remaining, rng.fork('final-top-up'));
+  } finally {
+    controller.dispose();
+  }
+}
+
+/** Propose uniform cells until `count` new in-domain cells were queried (or the budget is spent). */
+function proposeUniform<C>(session: SearchSession<C>, count: number, rng: Rng): void {
+  const target = session.history.length + Math.min(count, session.remaining);
+  while (session.history.length < target) session.propose(session.space.sampleUniform(rng));
+}
+
+/** The labelled set D′: every cell queried so far with its accuracy and FLOPs. */
+function labelledData<C>(session: SearchSession<C>): { tokens: number[][]; accuracy: number[]; flopsM: number[]; cells: C[] } {
+  const cells = session.history.map((e) => e.cell);
+  return {
+    cells,
+    tokens: cells.map((c) => session.space.encode(c)),
+    accuracy: session.history.map((e) => e.record.valAccuracy),
+    flopsM: cells.map((c) => session.space.flopsM(c)),
+  };
+}
+
+/** D̂ of Algorithm 1 lines 7–8: unlabelled cells (dense or uniform) with predicted labels. */
+interface PseudoLabelled<C> {
+  readonly cells: C[];
+  readonly tokens: number[][];
+  readonly accuracy: number[];
+  readonly flopsM: number[];
+}
+
+function pseudoLabel<C>(session: SearchSession<C>, controller: Controller, settings: Settings, rng: Rng): PseudoLabelled<C> {
+  const space = session.space;
+  const exclude = new Set(session.history.map((e) => e.key));
+  const decodeLatent = (z: number[][]) => controller.decode(z).map((tokens) => space.decode(tokens));
+  const region = promisingRegion(topCodes(session, controller, settings.topK), settings.sigma);
+  const probabilities = settings.dense ? (settings.probabilities ?? { epsilon1: 0.05, epsilon2: 0 }) : { epsilon1: 0, epsilon2: 0 };
+  const { cells } = denseSample(settings.unlabelled, { space, decodeLatent, region, exclude, rng }, probabilities);
+  const tokens = cells.map((c) => space.encode(c));
+  // Accuracy needs an evaluation, so it is predicted; FLOPs are computed exactly (they need none).
+  return { cells, tokens, accuracy: controller.predict(controller.encode(tokens).mu).accuracy, flopsM: cells.map((c) => space.flopsM(c)) };
+}
+
+/** μ of the top-k labelled cells by accuracy (Eq 4's I_k). */
+function topCodes<C>(session: SearchSession<C>, controller: Controller, k: number): number[][] {
+  const best = [...session.history].sort((a, b) => b.record.valAccuracy - a.record.valAccuracy).slice(0, k);
+  return controller.encode(best.map((e) => session.space.encode(e.cell))).mu;
+}
+
+/**
+ * Algorithm 1 line 11: move the codes of the best cells (labelled by truth, pseudo-labelled by
+ * prediction) along Eq 7 with a growing step, decode, and query each new valid cell until `wanted`
+ * new in-domain cells were queried or the step limit is reached. Returns how many were queried.
+ */
+function proposeByLatentSteps<C>(session: SearchSession<C>, controller: Controller, pseudo: PseudoLabelled<C> | null, wanted: number, settings: Settings): number {
+  if (wanted <= 0) return 0;
+  const space = session.space;
+  const pool = [
+    ...session.history.map((e) => ({ cell: e.cell, accuracy: e.record.valAccuracy })),
+    ...(pseudo?.cells.map((cell, i) => ({ cell, accuracy: pseudo.accuracy[i] })) ?? []),
+  ].sort((a, b) => b.accuracy - a.accuracy);
+  const starts = pool.slice(0, settings.seeds ?? 2 * wanted);
+  const z = controller.encode(starts.map((s) => space.encode(s.cell))).mu;
+  const tried = new Set(session.history.map((e) => e.key));
+  let found = 0;
+  growingLatentSearch(controller, z, (tokens) => {
+    const cell = space.decode(tokens);
+    if (cell === null || session.done) return false;
+    const key = space.key(cell);
+    if (tried.has(key)) return false;
+    tried.add(key);
+    const outcome = session.propose(cell).outcome;
+    if (outcome === 'new') found++;
+    return outcome === 'new';
+  }, { wanted, maxEta: settings.maxEta });
+  return found;
+}

@@ -1,0 +1,233 @@
+// The search harness every algorithm runs in: a session that spends an exact budget of distinct
+// in-domain queries, counts free proposals and records the best-so-far trajectory.
+// It never names a search space or an algorithm; spaces and benchmarks come in from outside.
+import type { BenchmarkRecord, BestSoFar, QueryOptions } from '../benchmarks/tabular';
+import { OutOfDomainError } from '../benchmarks/errors';
+import type { Rng } from '../random';
+import type { SearchSpace } from '../spaces/search-space';
+
+/**
+ * What a search needs from a benchmark (`TabularBenchmark` satisfies it). Its own budget must
+ * leave room for the search's budget; distinct-cell accounting is the benchmark's.
+ */
+export interface SearchBenchmark<C, R extends BenchmarkRecord = BenchmarkRecord> {
+  readonly name: string;
+  /** Cells in the table. */
+  readonly size: number;
+  readonly remaining: number;
+  readonly queriedCount: number;
+  readonly outOfDomainCount: number;
+  readonly bestSoFar: BestSoFar<R> | null;
+  readonly dataChecksum?: string;
+  /** @throws OutOfDomainError for a cell outside the table (free); BudgetExceededError. */
+  query(cell: C, options?: QueryOptions): R;
+}
+
+/** Everything an algorithm is given. */
+export interface SearchContext<C, R extends BenchmarkRecord = BenchmarkRecord> {
+  readonly space: SearchSpace<C>;
+  readonly benchmark: SearchBenchmark<C, R>;
+  /** The run's only source of randomness (fork it per component). */
+  readonly rng: Rng;
+  /** Distinct in-domain cells to query (the search cost of NAS-Bench-101, Ying et al. 2019 §5). */
+  readonly budget: number;
+  /** Aborts the search at its next proposal (the runner uses it to simulate a kill). */
+  readonly signal?: AbortSignal;
+}
+
+/** Harness settings. */
+export interface SearchSessionOptions {
+  /**
+   * Give up after this many consecutive proposals that bring no new in-domain cell (out of
+   * domain or repeats). Default 100,000: with 7.1% of NAS-Bench-101 in the 30k table a uniform
+   * proposal misses with p ≈ 0.93, and 0.93^100000 ≈ 0, so only a real dead end trips it.
+   */
+  readonly maxFreeStreak?: number;
+  /** Source tag written to the query log (default: the algorithm's name). */
+  readonly source?: string;
+}
+
+/** What one proposal came to. */
+export type Proposal<R extends BenchmarkRecord = BenchmarkRecord> =
+  | { readonly outcome: 'new' | 'repeat'; readonly key: string; readonly record: R }
+  | { readonly outcome: 'out-of-domain'; readonly key: string };
+
+/** A cell the search has paid for, in query order. */
+export interface Evaluated<C, R extends BenchmarkRecord = BenchmarkRecord> {
+  readonly cell: C;
+  readonly key: string;
+  readonly record: R;
+}
+
+/** The outcome of one search run; JSON-serialisable and free of timings (so reruns compare equal). */
+export interface SearchResult {
+  readonly algorithm: string;
+  readonly budget: number;
+  /** Distinct in-domain cells queried (= budget for a finished run). */
+  readonly queried: number;
+  /** Best cell by validation accuracy (fraction of 1); null when nothing was queried. */
+  readonly best: { readonly key: string; readonly valAccuracy: number } | null;
+  /** Best validation accuracy after the 1st, 2nd, … distinct query (length `queried`). */
+  readonly trajectory: readonly number[];
+  /** Every proposal made: new + repeats + out of domain. */
+  readonly proposals: number;
+  /** Proposals outside the table: free, counted (the 30k table covers 7.1% of NAS-Bench-101). */
+  readonly outOfDomain: number;
+  /** Proposals of cells already queried: free. */
+  readonly repeats: number;
+}
+
+/** A search algorithm: spends `session` until `session.done`; never names a space. */
+export interface SearchAlgorithm {
+  /** Short name (`random`, `re`, …): the log's source tag and the results folder prefix. */
+  readonly name: string;
+  /** Its settings, with defaults filled in, for manifests. */
+  readonly settings: Readonly<Record<string, unknown>>;
+  /** The TF.js backend it computed on, for manifests; absent for algorithms without TF.js. */
+  backend?(): string | null;
+  run<C>(session: SearchSession<C>): void | Promise<void>;
+}
+
+/** Thrown when a search keeps proposing cells that bring nothing new (see maxFreeStreak). */
+export class SearchStalledError extends Error {
+  override name = 'SearchStalledError';
+}
+
+/**
+ * One search run's accounting: wraps the benchmark so algorithms only propose cells.
+ * Out-of-domain proposals are caught, counted and cost nothing; repeats are free.
+ */
+export class SearchSession<C, R extends BenchmarkRecord = BenchmarkRecord> {
+  readonly space: SearchSpace<C>;
+  readonly rng: Rng;
+  readonly budget: number;
+  private readonly benchmark: SearchBenchmark<C, R>;
+  private readonly signal?: AbortSignal;
+  private readonly maxFreeStreak: number;
+  private readonly source: string;
+  private readonly evaluated: Evaluated<C, R>[] = [];
+  private readonly curve: number[] = [];
+  private proposalCount = 0;
+  private outOfDomainCount = 0;
+  private repeatCount = 0;
+  private freeStreak = 0;
+
+  /**
+   * @throws RangeError when the budget is not a positive integer, exceeds the table, or exceeds
+   *   what the benchmark still allows; or when maxFreeStreak is not a positive integer.
+   */
+  constructor(context: SearchContext<C, R>, options: SearchSessionOptions = {}) {
+    checkBudget(context.budget, context.benchmark);
+    this.maxFreeStreak = options.maxFreeStreak ?? 100_000;
+    if (!Number.isInteger(this.maxFreeStreak) || this.maxFreeStreak < 1) {
+      throw new RangeError(`maxFreeStreak must be a positive integer: got ${this.maxFreeStreak}`);
+    }
+    this.space = context.space;
+    this.rng = context.rng;
+    this.budget = context.budget;
+    this.benchmark = context.benchmark;
+    this.signal = context.signal;
+    this.source = options.source ?? '';
+  }
+
+  /** True once `budget` distinct in-domain cells have been queried. */
+  get done(): boolean {
+    return this.evaluated.length >= this.budget;
+  }
+
+  /** Distinct queries left. */
+  get remaining(): number {
+    return this.budget - this.evaluated.length;
+  }
+
+  /** The cells paid for so far, in query order (the labelled set of model-based searches). */
+  get history(): readonly Evaluated<C, R>[] {
+    return this.evaluated;
+  }
+
+  /**
+   * Query one cell. Out of domain → counted, logged by the benchmark, returned (never thrown).
+   * @param options.predicted the algorithm's own prediction, logged beside the truth.
+   * @throws Error when the session is already done (a bug in the algorithm's loop);
+   *   the signal's reason when aborted; SearchStalledError after maxFreeStreak free proposals in a row.
+   */
+  propose(cell: C, options: Omit<QueryOptions, 'source'> = {}): Proposal<R> {
+    this.signal?.throwIfAborted();
+    if (this.done) throw new Error(`search budget spent: ${this.evaluated.length} of ${this.budget} distinct cells queried; stop proposing`);
+    this.proposalCount++;
+    const before = this.benchmark.queriedCount;
+    let record: R;
+    try {
+      record = this.benchmark.query(cell, { ...options, source: this.source });
+    } catch (err) {
+      if (!(err instanceof OutOfDomainError)) throw err;
+      this.outOfDomainCount++;
+      this.countFree();
+      return { outcome: 'out-of-domain', key: err.key };
+    }
+    const key = this.space.key(cell);
+    if (this.benchmark.queriedCount === before) {
+      this.repeatCount++;
+      this.countFree();
+      return { outcome: 'repeat', key, record };
+    }
+    this.freeStreak = 0;
+    this.evaluated.push({ cell, key, record });
+    const previous = this.curve.length > 0 ? this.curve[this.curve.length - 1] : -Infinity;
+    this.curve.push(Math.max(previous, record.valAccuracy));
+    return { outcome: 'new', key, record };
+  }
+
+  /** The run so far as a SearchResult (call it when `done`). */
+  result(algorithm: string): SearchResult {
+    let best: Evaluated<C, R> | null = null;
+    for (const e of this.evaluated) if (best === null || e.record.valAccuracy > best.record.valAccuracy) best = e;
+    return {
+      algorithm,
+      budget: this.budget,
+      queried: this.evaluated.length,
+      best: best === null ? null : { key: best.key, valAccuracy: best.record.valAccuracy },
+      trajectory: this.curve.slice(),
+      proposals: this.proposalCount,
+      outOfDomain: this.outOfDomainCount,
+      repeats: this.repeatCount,
+    };
+  }
+
+  private countFree(): void {
+    this.freeStreak++;
+    if (this.freeStreak >= this.maxFreeStreak) {
+      throw new SearchStalledError(
+        `search stalled: ${this.freeStreak} consecutive proposals brought no new in-domain cell (limit ${this.maxFreeStreak}; ` +
+          `${this.outOfDomainCount} out of domain and ${this.repeatCount} repeats in all); ${this.evaluated.length} of ${this.budget} ` +
+          `distinct cells queried on ${this.benchmark.name} (${this.benchmark.size} cells)`,
+      );
+    }
+  }
+}
+
+/**
+ * Run an algorithm to the end of its budget and return its result.
+ * @throws what the session or algorithm throws; Error when the algorithm returns before
+ *   spending the budget (every algorithm here must spend it exactly).
+ */
+export async function runSearch<C, R extends BenchmarkRecord>(
+  algorithm: SearchAlgorithm,
+  context: SearchContext<C, R>,
+  options: SearchSessionOptions = {},
+): Promise<SearchResult> {
+  const session = new SearchSession<C, R>(context, { source: algorithm.name, ...options });
+  await algorithm.run(session);
+  if (!session.done) {
+    throw new Error(`${algorithm.name} returned after ${session.history.length} of ${session.budget} distinct queries (it must spend the budget)`);
+  }
+  return session.result(algorithm.name);
+}
+
+function checkBudget<C, R extends BenchmarkRecord>(budget: number, benchmark: SearchBenchmark<C, R>): void {
+  if (!Number.isInteger(budget) || budget < 1) throw new RangeError(`search budget must be a positive integer (distinct cells): got ${budget}`);
+  if (budget > benchmark.size) throw new RangeError(`search budget ${budget} exceeds the table ${benchmark.name} (${benchmark.size} cells)`);
+  if (budget > benchmark.remaining) {
+    throw new RangeError(`search budget ${budget} exceeds what ${benchmark.name} still allows (${benchmark.remaining} distinct cells)`);
+  }
+}

@@ -1,0 +1,59 @@
+// Tests of the NAO / SemiNAS / DNAS controller search: the budget split, exact budgets on a
+// partial table, determinism per seed, and the switch rules.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../lib/backend';
+import { Rng } from '../../lib/random';
+import { QueryLog } from '../../lib/report/query-log';
+import { CONTROLLER_SEARCH_PRESETS, controllerSearch, splitBudget } from '../../lib/search/controller-search';
+import { runSearch } from '../../lib/search/search';
+import type { SearchSpace } from '../../lib/spaces/search-space';
+import { toyBenchmark, toySpace } from './toy-problem';
+
+// The ring toy space with FLOPs that vary (the controller normalises FLOPs targets).
+const SIZE = 120;
+const space: SearchSpace<number> = { ...toySpace(SIZE), flopsM: (cell: number) => 1 + cell };
+// A small, fast schedule: the behaviour under test is the loop's accounting, not search quality.
+const FAST = { epochsLabelled: 5, epochsCombined: 1, unlabelled: 20, maxEta: 20, batchSize: 16, controller: { hidden: 8, latentDim: 4 } };
+
+beforeAll(async () => {
+  await initBackend({ force: 'wasm', quiet: true });
+});
+
+describe('splitBudget', () => {
+  it('splits the Table 1 budgets as stated: n0 initial cells, then P new cells in each of L iterations', () => {
+    expect(splitBudget(150)).toEqual({ initial: 50, perIteration: 50, iterations: 2 });
+    expect(splitBudget(300)).toEqual({ initial: 100, perIteration: 100, iterations: 2 });
+    expect(splitBudget(2000)).toEqual({ initial: 100, perIteration: 100, iterations: 19 });
+    expect(splitBudget(2100)).toEqual({ initial: 100, perIteration: 100, iterations: 20 });
+    // the ablation budget: L = 2, P = 66, n0 = 68 (n0 + L·P = B always)
+    expect(splitBudget(200)).toEqual({ initial: 68, perIteration: 66, iterations: 2 });
+  });
+  it('rejects a budget below 3 and iterations outside [1, budget)', () => {
+    expect(() => splitBudget(2)).toThrow('budget must be an integer ≥ 3 for a controller search: got 2');
+    expect(() => splitBudget(10, 0)).toThrow('iterations must be an integer in [1, budget): got 0');
+  });
+});
+
+describe('controllerSearch', () => {
+  for (const [name, switches] of Object.entries(CONTROLLER_SEARCH_PRESETS)) {
+    it(`${name}: queries exactly the budget on a partial table, and the same seed gives the same query log`, async () => {
+      const run = async () => {
+        const rows: unknown[] = [];
+        const log = { append: (e: unknown) => rows.push(e) };
+        const benchmark = toyBenchmark(SIZE, { inTable: (c) => c % 3 !== 0, log: log as unknown as QueryLog });
+        const result = await runSearch(controllerSearch(name, { ...switches, ...FAST }), { space, benchmark, rng: new Rng(7), budget: 24 });
+        return { result, rows };
+      };
+      const first = await run();
+      expect(first.result.queried).toBe(24);
+      expect(first.result.trajectory).toHaveLength(24);
+      const second = await run();
+      expect(second.rows).toEqual(first.rows);
+    });
+  }
+  it('rejects dense-sampling without the semi-supervised set it draws', () => {
+    expect(() => controllerSearch('bad', { disentangle: true, dense: true, semiSupervised: false })).toThrow(
+      'dense-sampling draws the unlabelled cells: it needs semiSupervised: true',
+    );
+  });
+});
