@@ -48,3 +48,17 @@ export { showFigure, figureHtml, type PlotlyFigure } from './report/plot';
 export { showTable } from './report/table';
 export { accuracyHistogramFigure, paramsAccuracyFigure, flopsAgreementFigure } from './report/figures/space';
 export { startRun, currentRun, type RunContext, type Scale } from './report/run-context';
+
+// Controller, samplers, search and experiments
+export { createController, Controller, latentStep, growingLatentSearch, type ControllerOptions } from './controller/index';
+export { promisingRegion, sampleFromRegion, inRegion, type PromisingRegion } from './samplers/promising-region';
+export { denseSample, NASBENCH101_DENSE, type DenseProbabilities } from './samplers/dense';
+export { runSearch, SearchSession, type SearchResult, type SearchAlgorithm } from './search/search';
+export { createAlgorithm, ALGORITHMS } from './search/algorithms';
+export { controllerSearch, splitBudget, CONTROLLER_SEARCH_PRESETS, type ControllerSearchOptions } from './search/controller-search';
+export { runSeeds, type RunProgress } from './experiments/runner';
+export { runGrid, table1Grid, table3Grid, TABLE1_PAPER, TABLE3_PAPER, SMOKE_CONTROLLER_OPTIONS, type GridConfig, type GridRun } from './experiments/grid';
+export { expectedBestOfK, expectedBestCurve } from './analysis/order-statistics';
+export { summarizeSearchRuns, bestSoFarBands, topKMean, type SearchConfigSummary } from './analysis/search-summary';
+export { mannWhitneyU } from './analysis/mann-whitney';
+export { bestSoFarFigure, type CurveBand } from './report/figures/search';

@@ -2,7 +2,7 @@
 // encoder–predictor–decoder controller trained on the labelled cells, optionally on pseudo-labelled
 // ones (semi-supervised) drawn uniformly or by dense-sampling, then gradient steps in z (Eq 7).
 // It never names a search space: cells, tokens and costs come through SearchSpace.
-import { createController, growingLatentSearch, type Controller, type ControllerOptions } from '../controller';
+import { createController, growingLatentSearch, type Controller, type ControllerOptions } from '../controller/index';
 import { initBackend } from '../backend';
 import type { Rng } from '../random';
 import { denseSample, type DenseProbabilities } from '../samplers/dense';

@@ -69,6 +69,8 @@ export interface SearchResult {
   readonly best: { readonly key: string; readonly valAccuracy: number } | null;
   /** Best validation accuracy after the 1st, 2nd, … distinct query (length `queried`). */
   readonly trajectory: readonly number[];
+  /** Validation accuracy of each distinct queried cell, in query order (length `queried`; top-k averages). */
+  readonly accuracies: readonly number[];
   /** Every proposal made: new + repeats + out of domain. */
   readonly proposals: number;
   /** Proposals outside the table: free, counted (the 30k table covers 7.1% of NAS-Bench-101). */
@@ -188,6 +190,7 @@ export class SearchSession<C, R extends BenchmarkRecord = BenchmarkRecord> {
       queried: this.evaluated.length,
       best: best === null ? null : { key: best.key, valAccuracy: best.record.valAccuracy },
       trajectory: this.curve.slice(),
+      accuracies: this.evaluated.map((e) => e.record.valAccuracy),
       proposals: this.proposalCount,
       outOfDomain: this.outOfDomainCount,
       repeats: this.repeatCount,

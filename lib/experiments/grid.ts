@@ -1,0 +1,118 @@
+// Grids of search configurations (DNAS Table 1, Table 3), the paper's numbers beside them, and a
+// runner that executes a grid seed by seed through runSeeds (resumable, results on disk).
+// No statistics here: lib/analysis summarises what this returns.
+import type { SearchResult } from '../search/search';
+import { runSeeds, type RunProgress } from './runner';
+
+/** One cell of a grid: an algorithm at a budget with its options, and a label for tables. */
+export interface GridConfig {
+  readonly label: string;
+  readonly algo: string;
+  readonly budget: number;
+  readonly algoOptions?: Readonly<Record<string, unknown>>;
+}
+
+/** DNAS Table 1 (NAS-Bench-101, test accuracy of the full benchmark, fractions of 1). */
+export const TABLE1_PAPER: readonly { readonly algo: string; readonly budget: number; readonly accuracy: number }[] = [
+  { algo: 'random', budget: 2000, accuracy: 0.9366 },
+  { algo: 're', budget: 2000, accuracy: 0.9397 },
+  { algo: 'nao', budget: 2000, accuracy: 0.9387 },
+  { algo: 'semi', budget: 2100, accuracy: 0.9409 },
+  { algo: 'semi', budget: 300, accuracy: 0.9398 },
+  { algo: 'dnas', budget: 300, accuracy: 0.9421 },
+  { algo: 'dnas', budget: 150, accuracy: 0.9402 },
+];
+
+/** DNAS Table 3 (200 queries, 20 runs): top-1 and top-10 average, mean ± std, fractions of 1. */
+export const TABLE3_PAPER: readonly { readonly dense: boolean; readonly disentangle: boolean; readonly top1: [number, number]; readonly top10: [number, number] }[] = [
+  { dense: false, disentangle: false, top1: [0.9394, 0.0013], top10: [0.9359, 0.0011] },
+  { dense: false, disentangle: true, top1: [0.9394, 0.0009], top10: [0.9362, 0.0012] },
+  { dense: true, disentangle: false, top1: [0.9397, 0.0009], top10: [0.9365, 0.0008] },
+  { dense: true, disentangle: true, top1: [0.9405, 0.0012], top10: [0.9369, 0.0006] },
+];
+
+/**
+ * A small controller schedule for smoke runs: it exercises every step of the loop in seconds;
+ * its search quality means nothing.
+ */
+export const SMOKE_CONTROLLER_OPTIONS = {
+  epochsLabelled: 5,
+  epochsCombined: 1,
+  unlabelled: 20,
+  maxEta: 10,
+  batchSize: 16,
+  controller: { hidden: 8, latentDim: 4 },
+} as const;
+
+const CONTROLLER_ALGOS = new Set(['nao', 'semi', 'dnas']);
+
+/**
+ * Table 1's grid: the paper's rows plus every method at 150 and 300 queries ("full"), or every
+ * method at `smokeBudget` queries with the smoke controller schedule ("smoke").
+ */
+export function table1Grid(scale: 'smoke' | 'full', smokeBudget = 20): GridConfig[] {
+  if (scale === 'smoke') {
+    return ['random', 're', 'nao', 'semi', 'dnas'].map((algo) => ({
+      label: algo,
+      algo,
+      budget: smokeBudget,
+      algoOptions: CONTROLLER_ALGOS.has(algo) ? SMOKE_CONTROLLER_OPTIONS : undefined,
+    }));
+  }
+  const budgets: Record<string, number[]> = { random: [150, 300, 2000], re: [150, 300, 2000], nao: [150, 300, 2000], semi: [150, 300, 2100], dnas: [150, 300] };
+  return Object.entries(budgets).flatMap(([algo, list]) => list.map((budget) => ({ label: algo, algo, budget })));
+}
+
+/**
+ * Table 3's grid: DNAS with dense-sampling and disentanglement each on or off, semi-supervised
+ * throughout, 200 queries ("full") or `smokeBudget` with the smoke schedule.
+ */
+export function table3Grid(scale: 'smoke' | 'full', smokeBudget = 20): GridConfig[] {
+  return TABLE3_PAPER.map(({ dense, disentangle }) => ({
+    label: `dense ${dense ? 'Y' : 'N'}, disentangle ${disentangle ? 'Y' : 'N'}`,
+    algo: 'dnas',
+    budget: scale === 'full' ? 200 : smokeBudget,
+    algoOptions: { dense, disentangle, semiSupervised: true, ...(scale === 'smoke' ? SMOKE_CONTROLLER_OPTIONS : {}) },
+  }));
+}
+
+/** A finished grid cell: its config, every seed's result and the seed folders. */
+export interface GridRun {
+  readonly config: GridConfig;
+  readonly results: SearchResult[];
+  readonly seedDirs: string[];
+  readonly wallSeconds: number;
+}
+
+/**
+ * Run every config of a grid for `seeds` (0..seeds−1) on NAS-Bench-101 through runSeeds:
+ * results go to `<resultsDir>/<experiment>[-<label>]/<algo>-<budget>/seed-<k>/`, finished seeds
+ * are reused, interrupted ones resume. `onProgress` reports each finished seed.
+ */
+export async function runGrid(
+  grid: readonly GridConfig[],
+  options: { seeds: number; experiment: string; resultsDir?: string; workers?: number; onProgress?: (config: GridConfig, progress: RunProgress) => void },
+): Promise<GridRun[]> {
+  const runs: GridRun[] = [];
+  for (const config of grid) {
+    const experiment = config.label === config.algo ? options.experiment : `${options.experiment}-${slug(config.label)}`;
+    const out = await runSeeds({
+      space: 'nb101',
+      algo: config.algo,
+      budget: config.budget,
+      algoOptions: config.algoOptions ?? {},
+      seeds: Array.from({ length: options.seeds }, (_, i) => i),
+      experiment,
+      resultsDir: options.resultsDir,
+      workers: options.workers,
+      quiet: true,
+      onProgress: (p) => options.onProgress?.(config, p),
+    });
+    runs.push({ config, results: out.seeds.map((s) => s.result), seedDirs: out.seeds.map((s) => s.dir), wallSeconds: out.wallSeconds });
+  }
+  return runs;
+}
+
+function slug(label: string): string {
+  return label.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+}
