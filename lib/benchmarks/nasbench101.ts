@@ -7,7 +7,7 @@ import type { Nasbench101Space } from '../spaces/nasbench101/space';
 import type { DataFolderOptions } from './data-folder';
 import { loadNasbench101Csv, type Nasbench101CsvRecord } from './nasbench101-csv';
 import { readNasbench101TfRecord, type Nasbench101TfRecord, type Nasbench101TfRecordOptions } from './nasbench101-tfrecord';
-import { TabularBenchmark, type QuerySink } from './tabular';
+import { TabularBenchmark, type BenchmarkRecord, type QuerySink } from './tabular';
 
 /**
  * What a NAS-Bench-101 query names: a cell `{matrix, ops}` (validated and pruned here, so an
@@ -63,16 +63,7 @@ export function nasbench101Key(query: Nasbench101Query): string {
  * @throws DataFileError when the CSV is missing or malformed; RangeError for a bad budget.
  */
 export function loadNasbench101Benchmark(options: Nasbench101BenchmarkOptions = {}): TabularBenchmark<Nasbench101Query, Nasbench101CsvRecord> {
-  const data = loadNasbench101Csv(options);
-  return new TabularBenchmark<Nasbench101Query, Nasbench101CsvRecord>({
-    name: 'nasbench101-30k',
-    records: data.records,
-    flopsMOf: flopsFromSpace(options.space),
-    keyOf: nasbench101Key,
-    budget: options.budget,
-    log: options.log,
-    dataChecksum: data.sha256,
-  });
+  return nasbench101Table('nasbench101-30k', loadNasbench101Csv(options), options);
 }
 
 /**
@@ -84,9 +75,17 @@ export function loadNasbench101Benchmark(options: Nasbench101BenchmarkOptions = 
 export function loadNasbench101TfRecordBenchmark(
   options: Nasbench101BenchmarkOptions & Nasbench101TfRecordOptions = {},
 ): TabularBenchmark<Nasbench101Query, Nasbench101TfRecord> {
-  const data = readNasbench101TfRecord(options);
-  return new TabularBenchmark<Nasbench101Query, Nasbench101TfRecord>({
-    name: `nasbench101-tfrecord-${options.runs ?? 'mean'}`,
+  return nasbench101Table(`nasbench101-tfrecord-${options.runs ?? 'mean'}`, readNasbench101TfRecord(options), options);
+}
+
+/** A TabularBenchmark over loaded NAS-Bench-101 records, keyed by the graph hash. */
+function nasbench101Table<R extends BenchmarkRecord>(
+  name: string,
+  data: { readonly records: ReadonlyMap<string, R>; readonly sha256: string },
+  options: Nasbench101BenchmarkOptions,
+): TabularBenchmark<Nasbench101Query, R> {
+  return new TabularBenchmark<Nasbench101Query, R>({
+    name,
     records: data.records,
     flopsMOf: flopsFromSpace(options.space),
     keyOf: nasbench101Key,
