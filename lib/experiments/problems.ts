@@ -6,7 +6,7 @@ import { nasbench101Key, type Nasbench101Query } from '../benchmarks/nasbench101
 import { TabularBenchmark, type QuerySink } from '../benchmarks/tabular';
 import type { SearchSpace } from '../spaces/search-space';
 import { nasbench101SearchSpace } from '../spaces/nasbench101/search-space';
-import { loadNasbench101Space, type Nasbench101Space } from '../spaces/nasbench101/space';
+import { loadNasbench101Space } from '../spaces/nasbench101/space';
 import type { Cell } from '../spaces/nasbench101/cell';
 import type { SearchBenchmark } from '../search/search';
 
@@ -51,23 +51,15 @@ export function loadProblem(name: string): Promise<SearchProblem> {
 
 /**
  * NAS-Bench-101: the enumerated space and `nasbench101/val-subset-30k.csv` (30,001 cells).
- * Keys are remembered per cell object: a cell drawn from the enumerated space comes with its
- * hash (the space stores it), and a cell hashed once by the benchmark is not hashed again by
- * `space.key`. Hashing costs ~60 µs a cell and random proposals are 93% out of domain, so this
- * makes uniform proposals ~10× cheaper. Cells are immutable values here: never edit one in place.
+ * The benchmark keys cells through `space.key`, which knows the hash of every cell the space
+ * handed out (stored for uniform draws, computed once for mutants and decoded cells; see
+ * nasbench101SearchSpace), so a proposal is hashed at most once however many times the
+ * benchmark and the session ask. `{hash}` queries and cells carrying a hash go through
+ * `nasbench101Key`, which checks them.
  */
 async function loadNasbench101Problem(): Promise<SearchProblem<unknown>> {
-  const keys = new WeakMap<object, string>();
-  const base = nasbench101SearchSpace(rememberingSpace(await loadNasbench101Space({ quiet: true }), keys));
-  const keyOf = (query: Nasbench101Query): string => {
-    let key = keys.get(query);
-    if (key === undefined) {
-      key = nasbench101Key(query);
-      keys.set(query, key);
-    }
-    return key;
-  };
-  const space: SearchSpace<Cell> = { ...base, key: keyOf };
+  const space = nasbench101SearchSpace(await loadNasbench101Space({ quiet: true }));
+  const keyOf = (query: Nasbench101Query): string => (isBareCell(query) ? space.key(query) : nasbench101Key(query));
   const data = loadNasbench101Csv();
   const problem: SearchProblem<Cell> = {
     name: 'nb101',
@@ -81,17 +73,7 @@ async function loadNasbench101Problem(): Promise<SearchProblem<unknown>> {
   return problem as SearchProblem<unknown>;
 }
 
-/** The enumerated space, recording the stored hash of every cell it hands out. */
-function rememberingSpace(space: Nasbench101Space, keys: WeakMap<object, string>): Nasbench101Space {
-  return {
-    size: space.size,
-    hashAt: (index) => space.hashAt(index),
-    cellAt: (index) => {
-      const cell = space.cellAt(index);
-      keys.set(cell, space.hashAt(index));
-      return cell;
-    },
-    indexOfHash: (hash) => space.indexOfHash(hash),
-    has: (hash) => space.has(hash),
-  };
+/** A `{matrix, ops}` query without a `hash` of its own to check (what searches propose). */
+function isBareCell(query: Nasbench101Query): query is Cell {
+  return (query as { matrix?: unknown }).matrix !== undefined && (query as { hash?: unknown }).hash === undefined;
 }

@@ -1,6 +1,7 @@
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { QUERY_LOG_COLUMNS } from '../../lib/report/query-log';
 import { ReplayMismatchError, runSeeds, SearchAbortedError, SEED_FILES, type RunSeedsOptions } from '../../lib/experiments/runner';
@@ -15,10 +16,12 @@ function options(experiment: string, extra: Partial<RunSeedsOptions> = {}): RunS
 
 const seedDir = (experiment: string, seed = 5): string => join(root, experiment, 're-30', `seed-${seed}`);
 const read = (experiment: string, file: string, seed = 5): string => readFileSync(join(seedDir(experiment, seed), file), 'utf8');
-/** The query log without its timing column, which is the only thing reruns may change. */
+/** A finished seed's query log as CSV text (the runner gzips it when the seed finishes). */
+const finishedLog = (experiment: string, seed = 5): string => gunzipSync(readFileSync(join(seedDir(experiment, seed), SEED_FILES.finishedLog))).toString('utf8');
+/** A finished seed's query log without its timing column, which is the only thing reruns may change. */
 function logWithoutTimes(experiment: string, seed = 5): string[] {
   const timeColumn = QUERY_LOG_COLUMNS.indexOf('elapsedMs');
-  return read(experiment, SEED_FILES.log, seed).trimEnd().split('\n').map((line) => line.split(',').filter((_, i) => i !== timeColumn).join(','));
+  return finishedLog(experiment, seed).trimEnd().split('\n').map((line) => line.split(',').filter((_, i) => i !== timeColumn).join(','));
 }
 
 describe('runSeeds', () => {
@@ -27,6 +30,9 @@ describe('runSeeds', () => {
     await runSeeds(options('same-b'));
     expect(a.seeds[0].result.queried).toBe(30);
     expect(logWithoutTimes('same-a')).toEqual(logWithoutTimes('same-b'));
+    // Every proposal is a row, free ones included; only the gzipped copy stays.
+    expect(logWithoutTimes('same-a')).toHaveLength(1 + a.seeds[0].result.proposals);
+    expect(existsSync(join(seedDir('same-a'), SEED_FILES.log))).toBe(false);
     expect(read('same-a', SEED_FILES.result)).toBe(read('same-b', SEED_FILES.result));
     const manifest = JSON.parse(read('same-a', SEED_FILES.manifest));
     expect(manifest).toMatchObject({ seed: 5, replayedRows: 0, backend: null, node: process.version });
@@ -47,10 +53,10 @@ describe('runSeeds', () => {
   });
   it('skips a finished seed without touching its files', async () => {
     await runSeeds(options('skip'));
-    const before = read('skip', SEED_FILES.log) + read('skip', SEED_FILES.manifest);
+    const before = finishedLog('skip') + read('skip', SEED_FILES.manifest);
     const again = await runSeeds(options('skip'));
     expect(again.seeds[0].skipped).toBe(true);
-    expect(read('skip', SEED_FILES.log) + read('skip', SEED_FILES.manifest)).toBe(before);
+    expect(finishedLog('skip') + read('skip', SEED_FILES.manifest)).toBe(before);
   });
   it('refuses to reuse a seed folder that holds another config', async () => {
     await runSeeds(options('clash'));

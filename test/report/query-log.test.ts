@@ -1,10 +1,11 @@
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { DataFileError } from '../../lib/benchmarks/errors';
 import { TabularBenchmark, type QueryEvent } from '../../lib/benchmarks/tabular';
-import { QUERY_LOG_COLUMNS, QueryLog } from '../../lib/report/query-log';
+import { compressQueryLog, QUERY_LOG_COLUMNS, QueryLog, readQueryLog } from '../../lib/report/query-log';
 
 const HEADER = QUERY_LOG_COLUMNS.join(',');
 
@@ -120,5 +121,42 @@ describe('QueryLog.open on a damaged file', () => {
     QueryLog.open(path);
     appendFileSync(path, '0,h,s,new,,,,,\n');
     expect(() => QueryLog.open(path)).toThrow('elapsedMs is empty (expected a number)');
+  });
+});
+
+describe('compressQueryLog', () => {
+  it('replaces a finished log by its gzip, whose rows read back unchanged', () => {
+    const path = tempFile();
+    const log = QueryLog.open(path, { now: clock() });
+    log.append(NEW);
+    log.append(MISS);
+    const text = readFileSync(path, 'utf8');
+    const gz = compressQueryLog(path);
+    expect(gz).toBe(`${path}.gz`);
+    expect(existsSync(path)).toBe(false);
+    expect(gunzipSync(readFileSync(gz)).toString('utf8')).toBe(text);
+    expect(readQueryLog(gz)).toEqual(log.rows);
+  });
+  it('leaves no plain CSV behind, so opening the path again starts a new log', () => {
+    // The runner compresses only finished seeds; a rerun of the folder starts a new plain log.
+    const path = tempFile();
+    QueryLog.open(path, { now: clock() }).append(NEW);
+    compressQueryLog(path);
+    expect(QueryLog.open(path).length).toBe(0);
+  });
+});
+
+describe('readQueryLog', () => {
+  it('reads a plain CSV log as QueryLog.open does', () => {
+    const path = tempFile();
+    const log = QueryLog.open(path, { now: clock() });
+    log.append(MISS);
+    expect(readQueryLog(path)).toEqual(log.rows);
+  });
+  it('checks a gzipped log as strictly as a plain one', () => {
+    const path = tempFile();
+    QueryLog.open(path);
+    appendFileSync(path, '0,x,s,old,,,,,1\n');
+    expect(() => readQueryLog(compressQueryLog(path))).toThrow('outcome is "old" (expected one of new, repeat, out-of-domain)');
   });
 });

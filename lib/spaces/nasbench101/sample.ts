@@ -14,6 +14,17 @@ export interface MutateOptions {
   mutationRate?: number;
   /** Give up after this many invalid or parent-identical draws (default 10,000; a guard, never hit at rate ≥ 0.1). */
   maxAttempts?: number;
+  /**
+   * The parent's graph hash (`hashCell` of its pruned form) when the caller already knows it,
+   * e.g. from the space's key memo; saves hashing the parent again (~50 µs). Trusted, not checked.
+   */
+  parentHash?: string;
+}
+
+/** A mutated cell and the graph hash `mutateCell` computed for it anyway, so nobody hashes it again. */
+export interface MutatedCell extends PrunedCell {
+  /** `hashCell(pruned)`: the NAS-Bench-101 table key of the child. */
+  readonly hash: string;
 }
 
 /** Inner op slots of a full 7-vertex cell (nasbench's OP_SPOTS). */
@@ -25,7 +36,15 @@ const OP_SPOTS = MAX_VERTICES - 2;
  * @returns the pruned cell, as the benchmark stores it.
  */
 export function sampleUniformCell(space: Nasbench101Space, rng: Rng): Cell {
-  return space.cellAt(rng.int(space.size));
+  return space.cellAt(sampleUniformIndex(space, rng));
+}
+
+/**
+ * The draw behind `sampleUniformCell` as an index of the space (same stream, same result), for
+ * callers that also want the cell's stored hash (`space.hashAt(index)`) without hashing it.
+ */
+export function sampleUniformIndex(space: Nasbench101Space, rng: Rng): number {
+  return rng.int(space.size);
 }
 
 /**
@@ -55,20 +74,23 @@ export function sampleRandomSpec(rng: Rng): PrunedCell {
  * with ops drawn uniformly once per call; a flip may then connect them, as it would have
  * in the unpruned 7-vertex original.
  * @param cell parent: pruned or unpruned, any size 2–7 (validated).
- * @returns the child's 7×7 form (`original`, mutate it again for the next generation) and its pruned cell.
+ * @returns the child's 7×7 form (`original`, mutate it again for the next generation), its
+ *   pruned cell and that cell's graph hash (hashed once, in the differs-from-parent check).
  * @throws InvalidCellError for an invalid parent; RangeError for mutationRate ≤ 0 or not
  *   finite; Error when maxAttempts draws give no valid, different child.
  */
-export function mutateCell(cell: Cell, rng: Rng, options: MutateOptions = {}): PrunedCell {
+export function mutateCell(cell: Cell, rng: Rng, options: MutateOptions = {}): MutatedCell {
   const rate = options.mutationRate ?? 1.0;
   const maxAttempts = options.maxAttempts ?? 10_000;
   if (!(Number.isFinite(rate) && rate > 0)) throw new RangeError(`mutationRate must be a finite number > 0: got ${rate}`);
   const parent = validateCell(cell);
-  const parentHash = hashCell(parent.pruned);
+  const parentHash = options.parentHash ?? hashCell(parent.pruned);
   const base = padToFull(parent.original, rng);
   for (let attempt = 0; attempt < maxAttempts; attempt++) {
     const child = tryValidate(mutateOnce(base, rng, rate));
-    if (child !== null && hashCell(child.pruned) !== parentHash) return child;
+    if (child === null) continue;
+    const hash = hashCell(child.pruned);
+    if (hash !== parentHash) return { ...child, hash };
   }
   throw new Error(`no valid child differing from parent ${parentHash} after ${maxAttempts} attempts (mutationRate ${rate})`);
 }

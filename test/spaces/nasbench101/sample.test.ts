@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../lib/random';
 import { InvalidCellError, isValidCell, validateCell, type Cell } from '../../../lib/spaces/nasbench101/cell';
 import { hashCell } from '../../../lib/spaces/nasbench101/graph';
-import { mutateCell, sampleRandomSpec, sampleUniformCell } from '../../../lib/spaces/nasbench101/sample';
+import { mutateCell, sampleRandomSpec, sampleUniformCell, sampleUniformIndex } from '../../../lib/spaces/nasbench101/sample';
 import type { Nasbench101Space } from '../../../lib/spaces/nasbench101/space';
 
 // input → output: the smallest cell, which has nothing to prune and no inner op.
@@ -74,7 +74,32 @@ describe('sampleRandomSpec', () => {
   });
 });
 
+describe('sampleUniformIndex', () => {
+  it('is the draw behind sampleUniformCell: same seed, same cell', () => {
+    const a = new Rng('index');
+    const b = new Rng('index');
+    for (let k = 0; k < 20; k++) expect(tinySpace.cellAt(sampleUniformIndex(tinySpace, a))).toBe(sampleUniformCell(tinySpace, b));
+  });
+});
+
 describe('mutateCell', () => {
+  it('returns the hash of the pruned child it computed, so callers need not hash it again', () => {
+    const rng = new Rng('mutate-hash');
+    let parent = sampleRandomSpec(rng).original;
+    for (let k = 0; k < 100; k++) {
+      const child = mutateCell(parent, rng);
+      expect(child.hash).toBe(hashCell(child.pruned));
+      parent = child.original;
+    }
+  });
+
+  it('gives the same child when told the parent hash as when it hashes the parent itself', () => {
+    // parentHash only saves work: the draws and the differs-from-parent test are unchanged.
+    const parent = sampleRandomSpec(new Rng('parent')).original;
+    const told = mutateCell(parent, new Rng('same'), { parentHash: hashCell(validateCell(parent).pruned) });
+    expect(told).toEqual(mutateCell(parent, new Rng('same')));
+  });
+
   it('returns a valid child whose hash differs from its parent', () => {
     const rng = new Rng('mutate');
     let parent = sampleRandomSpec(rng).original;
