@@ -17,6 +17,8 @@ export interface SearchConfigSummary {
   readonly regret: number;
   /** Mean out-of-domain proposals per seed (free; the 30k table covers 7.1% of NAS-Bench-101). */
   readonly outOfDomain: number;
+  /** Mean share of the queried cells per origin (e.g. how much of DNAS's budget its latent steps filled). */
+  readonly originShare: Readonly<Record<string, number>>;
 }
 
 /**
@@ -42,6 +44,7 @@ export function summarizeSearchRuns(results: readonly SearchResult[], tableValue
     topFraction: mean(bests.map((b) => (sorted.length - countAtMost(sorted, b)) / sorted.length)),
     regret: mean(bests.map((b) => optimum - b)),
     outOfDomain: mean(results.map((r) => r.outOfDomain)),
+    originShare: originShare(results),
   };
 }
 
@@ -66,6 +69,11 @@ export function topKMean(values: readonly number[], k: number): number {
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`k must be a positive integer: got ${k}`);
   if (values.length < k) throw new RangeError(`top-${k} mean needs at least ${k} values: got ${values.length}`);
   return mean([...values].sort((a, b) => b - a).slice(0, k));
+}
+
+function originShare(results: readonly SearchResult[]): Record<string, number> {
+  const origins = [...new Set(results.flatMap((r) => Object.keys(r.queriedByOrigin)))].sort();
+  return Object.fromEntries(origins.map((o) => [o, mean(results.map((r) => (r.queriedByOrigin[o] ?? 0) / r.queried))]));
 }
 
 function mean(values: readonly number[]): number {

@@ -77,6 +77,11 @@ export interface SearchResult {
   readonly outOfDomain: number;
   /** Proposals of cells already queried: free. */
   readonly repeats: number;
+  /**
+   * Distinct queried cells by where the algorithm says they came from (`propose`'s `origin`,
+   * e.g. 'initial', 'latent', 'top-up'; 'main' when it names none). Sums to `queried`.
+   */
+  readonly queriedByOrigin: Readonly<Record<string, number>>;
 }
 
 /** A search algorithm: spends `session` until `session.done`; never names a space. */
@@ -108,6 +113,7 @@ export class SearchSession<C, R extends BenchmarkRecord = BenchmarkRecord> {
   private readonly maxFreeStreak: number;
   private readonly source: string;
   private readonly evaluated: Evaluated<C, R>[] = [];
+  private readonly byOrigin: Record<string, number> = {};
   private readonly curve: number[] = [];
   private proposalCount = 0;
   private outOfDomainCount = 0;
@@ -153,14 +159,16 @@ export class SearchSession<C, R extends BenchmarkRecord = BenchmarkRecord> {
    * @throws Error when the session is already done (a bug in the algorithm's loop);
    *   the signal's reason when aborted; SearchStalledError after maxFreeStreak free proposals in a row.
    */
-  propose(cell: C, options: Omit<QueryOptions, 'source'> = {}): Proposal<R> {
+  propose(cell: C, options: Omit<QueryOptions, 'source'> & { readonly origin?: string } = {}): Proposal<R> {
     this.signal?.throwIfAborted();
     if (this.done) throw new Error(`search budget spent: ${this.evaluated.length} of ${this.budget} distinct cells queried; stop proposing`);
     this.proposalCount++;
     const before = this.benchmark.queriedCount;
     let record: R;
     try {
-      record = this.benchmark.query(cell, { ...options, source: this.source });
+      // The log's source names the algorithm and, when given, the origin: 'dnas:latent', 'dnas:top-up'.
+      const { origin, ...query } = options;
+      record = this.benchmark.query(cell, { ...query, source: origin === undefined ? this.source : `${this.source}:${origin}` });
     } catch (err) {
       if (!(err instanceof OutOfDomainError)) throw err;
       this.outOfDomainCount++;
@@ -175,6 +183,8 @@ export class SearchSession<C, R extends BenchmarkRecord = BenchmarkRecord> {
     }
     this.freeStreak = 0;
     this.evaluated.push({ cell, key, record });
+    const origin = options.origin ?? 'main';
+    this.byOrigin[origin] = (this.byOrigin[origin] ?? 0) + 1;
     const previous = this.curve.length > 0 ? this.curve[this.curve.length - 1] : -Infinity;
     this.curve.push(Math.max(previous, record.valAccuracy));
     return { outcome: 'new', key, record };
@@ -194,6 +204,7 @@ export class SearchSession<C, R extends BenchmarkRecord = BenchmarkRecord> {
       proposals: this.proposalCount,
       outOfDomain: this.outOfDomainCount,
       repeats: this.repeatCount,
+      queriedByOrigin: { ...this.byOrigin },
     };
   }
 

@@ -4,7 +4,7 @@ import type { SearchResult } from '../../lib/search/search';
 
 /** A finished run whose best-so-far curve is `trajectory`. */
 function run(trajectory: number[], outOfDomain = 0, algorithm = 're', budget = trajectory.length): SearchResult {
-  return { algorithm, budget, queried: trajectory.length, best: { key: 'k', valAccuracy: trajectory[trajectory.length - 1] }, trajectory, accuracies: trajectory, proposals: trajectory.length + outOfDomain, outOfDomain, repeats: 0 };
+  return { algorithm, budget, queried: trajectory.length, best: { key: 'k', valAccuracy: trajectory[trajectory.length - 1] }, trajectory, accuracies: trajectory, queriedByOrigin: { main: trajectory.length }, proposals: trajectory.length + outOfDomain, outOfDomain, repeats: 0 };
 }
 
 // A table of 10 cells with accuracies 0.90, 0.91, …, 0.99.
@@ -18,7 +18,7 @@ describe('summarizeSearchRuns', () => {
     expect(s.topFraction).toBeCloseTo(0.1, 12);
     expect(s.regret).toBeCloseTo(0.01, 12);
     expect(s.outOfDomain).toBe(5);
-    expect(s).toMatchObject({ algo: 're', budget: 2, seeds: 2 });
+    expect(s).toMatchObject({ algo: 're', budget: 2, seeds: 2, originShare: { main: 1 } });
   });
   it('rejects no runs, mixed configurations and unfinished runs', () => {
     expect(() => summarizeSearchRuns([], TABLE)).toThrow('summarizeSearchRuns needs at least one run');

@@ -47,6 +47,11 @@ describe('controllerSearch', () => {
       const first = await run();
       expect(first.result.queried).toBe(24);
       expect(first.result.trajectory).toHaveLength(24);
+      // every queried cell is attributed: initial uniform cells, latent-step cells, uniform top-ups
+      const origins = first.result.queriedByOrigin;
+      expect(Object.values(origins).reduce((a, b) => a + b, 0)).toBe(24);
+      expect(origins.initial).toBe(splitBudget(24).initial);
+      expect(Object.keys(origins).every((o) => ['initial', 'latent', 'top-up'].includes(o))).toBe(true);
       const second = await run();
       expect(second.rows).toEqual(first.rows);
     });

@@ -27,7 +27,7 @@ describe('SearchSession', () => {
     const result = await runSearch(scripted([1, 2, 2, 3, 8, 4, 6]), { space, benchmark, rng: new Rng(0), budget: 3 });
     expect(result).toEqual({
       algorithm: 'scripted', budget: 3, queried: 3, best: { key: 'c8', valAccuracy: 0.8 },
-      trajectory: [0.2, 0.8, 0.8], accuracies: [0.2, 0.8, 0.4], proposals: 6, outOfDomain: 2, repeats: 1,
+      trajectory: [0.2, 0.8, 0.8], accuracies: [0.2, 0.8, 0.4], queriedByOrigin: { main: 3 }, proposals: 6, outOfDomain: 2, repeats: 1,
     });
     expect(log.rows.map((r) => r.outcome)).toEqual(['out-of-domain', 'new', 'repeat', 'out-of-domain', 'new', 'new']);
     expect(log.rows.every((r) => r.source === 'scripted')).toBe(true);
