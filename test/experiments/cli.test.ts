@@ -3,9 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseSeedRange, runSearchCli } from '../../lib/experiments/cli';
+import { buildSpaceCacheFirst } from '../space-cache';
 
 const root = mkdtempSync(join(tmpdir(), 'dnas-search-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+buildSpaceCacheFirst();
 
 describe('runSearchCli', () => {
   it('summarises every seed of the range: best accuracy, out-of-domain count, mean ± std', async () => {

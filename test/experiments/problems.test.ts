@@ -4,6 +4,9 @@ import { Rng } from '../../lib/random';
 import { loadProblem, PROBLEM_NAMES } from '../../lib/experiments/problems';
 import type { Cell } from '../../lib/spaces/nasbench101/cell';
 import { hashCell } from '../../lib/spaces/nasbench101/graph';
+import { buildSpaceCacheFirst } from '../space-cache';
+
+buildSpaceCacheFirst();
 
 describe('loadProblem', () => {
   it('registers NAS-Bench-101 as nb101', () => {

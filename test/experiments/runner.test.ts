@@ -5,9 +5,11 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { QUERY_LOG_COLUMNS } from '../../lib/report/query-log';
 import { ReplayMismatchError, runSeeds, SearchAbortedError, SEED_FILES, type RunSeedsOptions } from '../../lib/experiments/runner';
+import { buildSpaceCacheFirst } from '../space-cache';
 
 const root = mkdtempSync(join(tmpdir(), 'dnas-runner-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
+buildSpaceCacheFirst();
 
 /** A small real config: RE on NAS-Bench-101, budget 30, population 10 so evolution starts early. */
 function options(experiment: string, extra: Partial<RunSeedsOptions> = {}): RunSeedsOptions {

@@ -6,6 +6,9 @@ import { loadProblem } from '../../lib/experiments/problems';
 import { randomSearch } from '../../lib/search/random';
 import { runSearch } from '../../lib/search/search';
 import { toyBenchmark, toySpace } from './toy-problem';
+import { buildSpaceCacheFirst } from '../space-cache';
+
+buildSpaceCacheFirst();
 
 describe('randomSearch', () => {
   it('queries exactly budget distinct in-domain cells, counting the rest as free', async () => {
