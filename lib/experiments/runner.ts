@@ -2,7 +2,6 @@
 // results/<experiment>/<algo>-<budget>/seed-<k>/ (config, manifest, query log, result), resumably;
 // a finished seed's query log is gzipped.
 // It never chooses search steps itself and never names a concrete space (problems.ts does).
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,7 +11,7 @@ import { projectRoot } from '../benchmarks/data-folder';
 import type { QueryEvent, QuerySink } from '../benchmarks/tabular';
 import { Rng } from '../random';
 import { COMPRESSED_LOG_SUFFIX, compressQueryLog, QueryLog, type QueryLogRow } from '../report/query-log';
-import { RECORDED_PACKAGES } from '../report/run-context';
+import { gitState, packageVersions } from '../report/run-context';
 import { createAlgorithm } from '../search/algorithms';
 import { loadProblem, PROBLEM_NAMES } from './problems';
 import { runSearch, type SearchResult } from '../search/search';
@@ -308,19 +307,7 @@ function checkOptions(options: RunSeedsOptions): SeedRunConfig {
 
 /** Node version, installed package versions and git commit of this checkout. */
 function currentProvenance(): Provenance {
-  const root = projectRoot();
-  const packages: Record<string, string | null> = {};
-  for (const name of RECORDED_PACKAGES) {
-    const file = join(root, 'node_modules', name, 'package.json');
-    packages[name] = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version : null;
-  }
-  let gitCommit: string | null = null;
-  try {
-    gitCommit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    gitCommit = null;
-  }
-  return { node: process.version, packages, gitCommit };
+  return { node: process.version, packages: packageVersions(), gitCommit: gitState().gitCommit };
 }
 
 type Report = (summary: SeedSummary) => void;

@@ -217,24 +217,28 @@ function writeJson(file: string, value: unknown): void {
   writeFileSync(file, JSON.stringify(value, null, 2) + '\n');
 }
 
+/** The project root (lib/report → ../../), where node_modules and .git live. */
+const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+
 function git(args: string[]): string | null {
   try {
-    return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', args, { cwd: PROJECT_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     return null;
   }
 }
 
-function gitState(): { gitCommit: string | null; gitDirty: boolean | null } {
+/** The project's git commit and whether tracked files differ from it (nulls outside a git checkout). */
+export function gitState(): { gitCommit: string | null; gitDirty: boolean | null } {
   const gitCommit = git(['rev-parse', 'HEAD']);
   if (gitCommit === null) return { gitCommit, gitDirty: null };
   const status = git(['status', '--porcelain', '--untracked-files=no']);
   return { gitCommit, gitDirty: status === null ? null : status.length > 0 };
 }
 
-/** Installed versions, read from node_modules next to this project (lib/report → ../../). */
-function packageVersions(): Record<string, string | null> {
-  const root = path.resolve(__dirname, '..', '..');
+/** Installed versions of RECORDED_PACKAGES, read from the project's node_modules (null when absent). */
+export function packageVersions(): Record<string, string | null> {
+  const root = PROJECT_ROOT;
   const versions: Record<string, string | null> = {};
   for (const name of RECORDED_PACKAGES) {
     const file = path.join(root, 'node_modules', name, 'package.json');
