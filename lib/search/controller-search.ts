@@ -47,6 +47,14 @@ export interface ControllerSearchOptions {
   readonly controller?: ControllerOptions;
   /** Sequences per Adam step (SemiNAS NAS-Bench-101: 100). */
   readonly batchSize?: number;
+  /**
+   * Rank candidates by the accuracy predictor before querying them (default false): latent-step
+   * decodes are collected into a pool and queried best-predicted first, and the uniform top-up
+   * draws many candidates and queries the best-predicted first. Out-of-domain proposals stay free.
+   * Off by default because it has not been shown to help: DNAS at 150 queries on the NAS-Bench-101
+   * table, seeds 0–14, 0.94593 ± 0.00114 ranked vs 0.94553 ± 0.00198 not (Mann–Whitney p = 0.48).
+   */
+  readonly rankByPredictor?: boolean;
 }
 
 /** How a budget B is split: n0 initial uniform cells, then P new cells in each of L iterations (n0 + L·P = B). */
@@ -127,10 +135,14 @@ async function runControllerSearch<C>(session: SearchSession<C>, settings: Setti
         controller.train(combined, { epochs: settings.epochsCombined, batchSize: settings.batchSize, rng: iterationRng.fork('train-combined') });
       }
       const wanted = Math.min(split.perIteration, session.remaining);
-      const found = proposeByLatentSteps(session, controller, pseudo, wanted, settings);
+      const found = settings.rankByPredictor
+        ? proposeRanked(session, controller, latentCandidates(session, controller, pseudo, wanted, settings), wanted, 'latent')
+        : proposeByLatentSteps(session, controller, pseudo, wanted, settings);
       // A partial table can leave the latent steps short of in-domain cells: top up uniformly,
       // tagged 'top-up' in the log's source and counted in the result's queriedByOrigin.
-      proposeUniform(session, wanted - found, iterationRng.fork('top-up'), 'top-up');
+      const topUpRng = iterationRng.fork('top-up');
+      const ranked = settings.rankByPredictor ? proposeRanked(session, controller, uniformCandidates(session, wanted - found, topUpRng), wanted - found, 'top-up') : 0;
+      proposeUniform(session, wanted - found - ranked, topUpRng, 'top-up');
     }
     proposeUniform(session, session.remaining, rng.fork('final-top-up'), 'top-up');
   } finally {
@@ -207,5 +219,63 @@ function proposeByLatentSteps<C>(session: SearchSession<C>, controller: Controll
     if (outcome === 'new') found++;
     return outcome === 'new';
   }, { wanted, maxEta: settings.maxEta });
+  return found;
+}
+
+/** How many candidates to rank per wanted query: the 30k table holds ~7% of the space, so ~1 in 14 is in domain. */
+const CANDIDATES_PER_QUERY = 20;
+
+/**
+ * Latent-step candidates without querying them: codes of the best cells moved along Eq 7 with a
+ * growing step; every valid decode not yet queried joins the pool (up to CANDIDATES_PER_QUERY·wanted).
+ */
+function latentCandidates<C>(session: SearchSession<C>, controller: Controller, pseudo: PseudoLabelled<C> | null, wanted: number, settings: Settings): C[] {
+  if (wanted <= 0) return [];
+  const space = session.space;
+  const pool = [
+    ...session.history.map((e) => ({ cell: e.cell, accuracy: e.record.valAccuracy })),
+    ...(pseudo?.cells.map((cell, i) => ({ cell, accuracy: pseudo.accuracy[i] })) ?? []),
+  ].sort((a, b) => b.accuracy - a.accuracy);
+  const z = controller.encode(pool.slice(0, settings.seeds ?? 2 * wanted).map((s) => space.encode(s.cell))).mu;
+  const seen = new Set(session.history.map((e) => e.key));
+  const candidates: C[] = [];
+  growingLatentSearch(controller, z, (tokens) => {
+    const cell = space.decode(tokens);
+    if (cell === null) return false;
+    const key = space.key(cell);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    candidates.push(cell);
+    return true;
+  }, { wanted: CANDIDATES_PER_QUERY * wanted, maxEta: settings.maxEta });
+  return candidates;
+}
+
+/** CANDIDATES_PER_QUERY·count uniform cells not yet queried (duplicates among them dropped). */
+function uniformCandidates<C>(session: SearchSession<C>, count: number, rng: Rng): C[] {
+  if (count <= 0) return [];
+  const seen = new Set(session.history.map((e) => e.key));
+  const out: C[] = [];
+  for (let i = 0; i < CANDIDATES_PER_QUERY * count; i++) {
+    const cell = session.space.sampleUniform(rng);
+    const key = session.space.key(cell);
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(cell);
+    }
+  }
+  return out;
+}
+
+/** Query candidates best-predicted first until `wanted` new in-domain cells were queried; returns how many were. */
+function proposeRanked<C>(session: SearchSession<C>, controller: Controller, candidates: C[], wanted: number, origin: string): number {
+  if (wanted <= 0 || candidates.length === 0) return 0;
+  const predicted = controller.predict(controller.encode(candidates.map((c) => session.space.encode(c))).mu).accuracy;
+  const order = candidates.map((_, i) => i).sort((a, b) => predicted[b] - predicted[a]);
+  let found = 0;
+  for (const i of order) {
+    if (found >= wanted || session.done) break;
+    if (session.propose(candidates[i], { origin, predicted: { accuracy: predicted[i] } }).outcome === 'new') found++;
+  }
   return found;
 }

@@ -56,6 +56,18 @@ describe('controllerSearch', () => {
       expect(second.rows).toEqual(first.rows);
     });
   }
+  it('with rankByPredictor, still queries exactly the budget and logs the prediction beside each ranked query', async () => {
+    const rows: { source: string; predictedAccuracy?: number }[] = [];
+    const benchmark = toyBenchmark(SIZE, { inTable: (c) => c % 3 !== 0, log: { append: (e: { source: string; predictedAccuracy?: number }) => rows.push(e) } as unknown as QueryLog });
+    const options = { ...CONTROLLER_SEARCH_PRESETS.dnas, ...FAST, rankByPredictor: true };
+    const result = await runSearch(controllerSearch('dnas', options), { space, benchmark, rng: new Rng(8), budget: 24 });
+    expect(result.queried).toBe(24);
+    const ranked = rows.filter((r) => r.source === 'dnas:latent' || r.source === 'dnas:top-up');
+    expect(ranked.length).toBeGreaterThan(0);
+    // every ranked proposal carries the predictor's estimate; plain top-ups (if any) may not
+    expect(ranked.some((r) => typeof r.predictedAccuracy === 'number')).toBe(true);
+  });
+
   it('rejects dense-sampling without the semi-supervised set it draws', () => {
     expect(() => controllerSearch('bad', { disentangle: true, dense: true, semiSupervised: false })).toThrow(
       'dense-sampling draws the unlabelled cells: it needs semiSupervised: true',
