@@ -1,6 +1,6 @@
 // Summaries of the NAS-Bench-101 space and of the benchmark table over it, for the CLI and
 // the space notebook. Reads data through lib/benchmarks and lib/spaces; computes, never plots.
-import { loadNasbench101Csv } from '../benchmarks/nasbench101-csv';
+import { loadNasbench101Csv, type Nasbench101CsvData } from '../benchmarks/nasbench101-csv';
 import { countEdges, type PrunedCell } from '../spaces/nasbench101/cell';
 import { networkFlopsM, networkParams } from '../spaces/nasbench101/cost';
 import { encodeCell } from '../spaces/nasbench101/encoding';
@@ -68,10 +68,11 @@ export interface SpaceStats {
 /**
  * Summaries of the enumerated space and of the NAS-Bench-101 table (validation accuracy at
  * 108 epochs): how many table rows the space contains, accuracy summary, top-x% thresholds.
+ * @param options.table the table if the caller already loaded it (else it is read from `dataDir`).
  * @throws DataFileError (from the loader) when the table is missing or corrupt.
  */
-export async function spaceStats(space: Nasbench101Space, options: { dataDir?: string } = {}): Promise<SpaceStats> {
-  const table = await loadNasbench101Csv(options);
+export async function spaceStats(space: Nasbench101Space, options: { dataDir?: string; table?: Nasbench101CsvData } = {}): Promise<SpaceStats> {
+  const table = options.table ?? loadNasbench101Csv(options);
   const records = [...table.records.values()];
   const accuracies = records.map((r) => r.valAccuracy);
   return {

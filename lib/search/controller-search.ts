@@ -194,60 +194,56 @@ function topCodes<C>(session: SearchSession<C>, controller: Controller, k: numbe
 }
 
 /**
- * Algorithm 1 line 11: move the codes of the best cells (labelled by truth, pseudo-labelled by
- * prediction) along Eq 7 with a growing step, decode, and query each new valid cell until `wanted`
- * new in-domain cells were queried or the step limit is reached. Returns how many were queried.
+ * Algorithm 1 line 11's generator: move the codes of the best cells (labelled by truth,
+ * pseudo-labelled by prediction; `starts` of them, default 2·wanted) along Eq 7 with a growing
+ * step and decode; each valid cell not queried or offered before goes to `onNew`, which says
+ * whether it counts toward `accepted` (the loop stops after `accepted` counted cells or at maxEta).
  */
-function proposeByLatentSteps<C>(session: SearchSession<C>, controller: Controller, pseudo: PseudoLabelled<C> | null, wanted: number, settings: Settings): number {
-  if (wanted <= 0) return 0;
+function forEachLatentDecode<C>(
+  session: SearchSession<C>, controller: Controller, pseudo: PseudoLabelled<C> | null,
+  sizes: { starts: number; accepted: number }, maxEta: number, onNew: (cell: C) => boolean,
+): void {
   const space = session.space;
   const pool = [
     ...session.history.map((e) => ({ cell: e.cell, accuracy: e.record.valAccuracy })),
     ...(pseudo?.cells.map((cell, i) => ({ cell, accuracy: pseudo.accuracy[i] })) ?? []),
   ].sort((a, b) => b.accuracy - a.accuracy);
-  const starts = pool.slice(0, settings.seeds ?? 2 * wanted);
-  const z = controller.encode(starts.map((s) => space.encode(s.cell))).mu;
-  const tried = new Set(session.history.map((e) => e.key));
-  let found = 0;
+  const z = controller.encode(pool.slice(0, sizes.starts).map((s) => space.encode(s.cell))).mu;
+  const seen = new Set(session.history.map((e) => e.key));
   growingLatentSearch(controller, z, (tokens) => {
     const cell = space.decode(tokens);
     if (cell === null || session.done) return false;
     const key = space.key(cell);
-    if (tried.has(key)) return false;
-    tried.add(key);
-    const outcome = session.propose(cell, { origin: 'latent' }).outcome;
-    if (outcome === 'new') found++;
-    return outcome === 'new';
-  }, { wanted, maxEta: settings.maxEta });
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return onNew(cell);
+  }, { wanted: sizes.accepted, maxEta });
+}
+
+/**
+ * Query each new latent-step decode at once until `wanted` new in-domain cells were queried or
+ * the step limit is reached. Returns how many were queried.
+ */
+function proposeByLatentSteps<C>(session: SearchSession<C>, controller: Controller, pseudo: PseudoLabelled<C> | null, wanted: number, settings: Settings): number {
+  if (wanted <= 0) return 0;
+  let found = 0;
+  forEachLatentDecode(session, controller, pseudo, { starts: settings.seeds ?? 2 * wanted, accepted: wanted }, settings.maxEta, (cell) => {
+    const isNew = session.propose(cell, { origin: 'latent' }).outcome === 'new';
+    if (isNew) found++;
+    return isNew;
+  });
   return found;
 }
 
 /** How many candidates to rank per wanted query: the 30k table holds ~7% of the space, so ~1 in 14 is in domain. */
 const CANDIDATES_PER_QUERY = 20;
 
-/**
- * Latent-step candidates without querying them: codes of the best cells moved along Eq 7 with a
- * growing step; every valid decode not yet queried joins the pool (up to CANDIDATES_PER_QUERY·wanted).
- */
+/** Latent-step candidates without querying them: up to CANDIDATES_PER_QUERY·wanted new valid decodes. */
 function latentCandidates<C>(session: SearchSession<C>, controller: Controller, pseudo: PseudoLabelled<C> | null, wanted: number, settings: Settings): C[] {
   if (wanted <= 0) return [];
-  const space = session.space;
-  const pool = [
-    ...session.history.map((e) => ({ cell: e.cell, accuracy: e.record.valAccuracy })),
-    ...(pseudo?.cells.map((cell, i) => ({ cell, accuracy: pseudo.accuracy[i] })) ?? []),
-  ].sort((a, b) => b.accuracy - a.accuracy);
-  const z = controller.encode(pool.slice(0, settings.seeds ?? 2 * wanted).map((s) => space.encode(s.cell))).mu;
-  const seen = new Set(session.history.map((e) => e.key));
   const candidates: C[] = [];
-  growingLatentSearch(controller, z, (tokens) => {
-    const cell = space.decode(tokens);
-    if (cell === null) return false;
-    const key = space.key(cell);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    candidates.push(cell);
-    return true;
-  }, { wanted: CANDIDATES_PER_QUERY * wanted, maxEta: settings.maxEta });
+  const sizes = { starts: settings.seeds ?? 2 * wanted, accepted: CANDIDATES_PER_QUERY * wanted };
+  forEachLatentDecode(session, controller, pseudo, sizes, settings.maxEta, (cell) => candidates.push(cell) > 0);
   return candidates;
 }
 

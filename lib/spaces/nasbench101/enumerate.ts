@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { hash as oneShotHash } from 'node:crypto';
 import { SingleBar, Presets } from 'cli-progress';
 import { INNER_OPS, MAX_EDGES, MAX_VERTICES, type Cell, type Op } from './cell';
+import { permutations } from './graph';
 
 /**
  * A cell packed into three small integers (the layout of the on-disk cache and the space):
@@ -110,17 +111,6 @@ function isPrunedConnected(n: number, out: number[], inn: number[]): boolean {
   for (let v = n - 2; v >= 0; v--) if (out[v] & toOutput) toOutput |= 1 << v;
   const all = (1 << n) - 1;
   return fromInput === all && toOutput === all;
-}
-
-/** All permutations of `items` (the inner vertices; at most 5! = 120). */
-function permutations(items: number[]): number[][] {
-  if (items.length <= 1) return [items.slice()];
-  const result: number[][] = [];
-  items.forEach((x, idx) => {
-    const rest = items.slice(0, idx).concat(items.slice(idx + 1));
-    for (const p of permutations(rest)) result.push([x, ...p]);
-  });
-  return result;
 }
 
 /** A graph shape up to isomorphism, with the inner-vertex automorphisms that fix it. */

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bestSoFarFigure } from '../../../lib/report/figures/search';
+import { rounded } from './rounded';
 
-function rounded(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value, (_, v) => (typeof v === 'number' ? Math.round(v * 1e6) / 1e6 : v)));
-}
 
 describe('bestSoFarFigure', () => {
   it('draws a band and a line per method, then the reference curve', () => {

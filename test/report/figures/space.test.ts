@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { accuracyHistogramFigure, flopsAgreementFigure, paramsAccuracyFigure } from '../../../lib/report/figures/space';
+import { rounded } from './rounded';
 
-/** Round every number in a JSON value so snapshots do not churn on float noise. */
-function rounded(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value, (_, v) => (typeof v === 'number' ? Math.round(v * 1e6) / 1e6 : v)));
-}
 
 describe('accuracyHistogramFigure', () => {
   it('draws one bar trace and one dashed line per threshold', () => {
