@@ -1,15 +1,17 @@
 // Runs the benchmarks (all, or those named) and writes their JSON to bench/results/<name>.json.
-// Timings live here, never in tests. Usage: npm run bench [-- enumerate hash controller …]
+// Timings live here, never in tests. Usage: npm run bench [-- enumerate hash controller evolution …]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchController } from './controller';
 import { benchEnumerate } from './enumerate';
+import { benchEvolution } from './evolution';
 import { benchHash } from './hash';
 
 const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   enumerate: benchEnumerate,
   hash: () => benchHash(),
   controller: async () => ({ ...(await benchController()) }),
+  evolution: () => benchEvolution(),
 };
 
 async function main(names: string[]): Promise<void> {

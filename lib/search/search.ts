@@ -1,8 +1,7 @@
 // The search harness every algorithm runs in: a session that spends an exact budget of distinct
 // in-domain queries, counts free proposals and records the best-so-far trajectory.
 // It never names a search space or an algorithm; spaces and benchmarks come in from outside.
-import type { BenchmarkRecord, BestSoFar, QueryOptions } from '../benchmarks/tabular';
-import { OutOfDomainError } from '../benchmarks/errors';
+import type { BenchmarkRecord, BestSoFar, LookupAnswer, QueryOptions } from '../benchmarks/tabular';
 import type { Rng } from '../random';
 import type { SearchSpace } from '../spaces/search-space';
 
@@ -19,8 +18,8 @@ export interface SearchBenchmark<C, R extends BenchmarkRecord = BenchmarkRecord>
   readonly outOfDomainCount: number;
   readonly bestSoFar: BestSoFar<R> | null;
   readonly dataChecksum?: string;
-  /** @throws OutOfDomainError for a cell outside the table (free); BudgetExceededError. */
-  query(cell: C, options?: QueryOptions): R;
+  /** A query that answers 'out-of-domain' instead of throwing (free, counted); @throws BudgetExceededError. */
+  lookup(cell: C, options?: QueryOptions): LookupAnswer<R>;
 }
 
 /** Everything an algorithm is given. */
@@ -163,28 +162,25 @@ export class SearchSession<C, R extends BenchmarkRecord = BenchmarkRecord> {
     this.signal?.throwIfAborted();
     if (this.done) throw new Error(`search budget spent: ${this.evaluated.length} of ${this.budget} distinct cells queried; stop proposing`);
     this.proposalCount++;
-    const before = this.benchmark.queriedCount;
-    let record: R;
-    try {
-      // The log's source names the algorithm and, when given, the origin: 'dnas:latent', 'dnas:top-up'.
-      const { origin, ...query } = options;
-      record = this.benchmark.query(cell, { ...query, source: origin === undefined ? this.source : `${this.source}:${origin}` });
-    } catch (err) {
-      if (!(err instanceof OutOfDomainError)) throw err;
+    // The log's source names the algorithm and, when given, the origin: 'dnas:latent', 'dnas:top-up'.
+    const { origin, ...query } = options;
+    const answer = this.benchmark.lookup(cell, { ...query, source: origin === undefined ? this.source : `${this.source}:${origin}` });
+    if (answer.outcome === 'out-of-domain') {
       this.outOfDomainCount++;
       this.countFree();
-      return { outcome: 'out-of-domain', key: err.key };
+      return { outcome: 'out-of-domain', key: answer.key };
     }
     const key = this.space.key(cell);
-    if (this.benchmark.queriedCount === before) {
+    const record = answer.record;
+    if (answer.outcome === 'repeat') {
       this.repeatCount++;
       this.countFree();
       return { outcome: 'repeat', key, record };
     }
     this.freeStreak = 0;
     this.evaluated.push({ cell, key, record });
-    const origin = options.origin ?? 'main';
-    this.byOrigin[origin] = (this.byOrigin[origin] ?? 0) + 1;
+    const tag = origin ?? 'main';
+    this.byOrigin[tag] = (this.byOrigin[tag] ?? 0) + 1;
     const previous = this.curve.length > 0 ? this.curve[this.curve.length - 1] : -Infinity;
     this.curve.push(Math.max(previous, record.valAccuracy));
     return { outcome: 'new', key, record };

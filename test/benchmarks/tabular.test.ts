@@ -47,6 +47,17 @@ describe('TabularBenchmark', () => {
     expect(b.query('A')).toBe(RECORDS.get('A'));
   });
 
+  it('lookup answers what query does, without throwing for a cell outside the table', () => {
+    const events: QueryEvent[] = [];
+    const b = bench(1, events);
+    expect(b.lookup('Z', { source: 'x' })).toEqual({ outcome: 'out-of-domain', key: 'Z' });
+    expect(b.lookup('a')).toEqual({ outcome: 'new', key: 'A', record: RECORDS.get('A') });
+    expect(b.lookup('A')).toEqual({ outcome: 'repeat', key: 'A', record: RECORDS.get('A') });
+    expect(() => b.lookup('B')).toThrow(BudgetExceededError);
+    expect([b.outOfDomainCount, b.queriedCount]).toEqual([1, 1]);
+    expect(events.map((e) => `${e.hash}:${e.outcome}`)).toEqual(['Z:out-of-domain', 'A:new', 'A:repeat']);
+  });
+
   it('reports out-of-domain before budget when the budget is spent', () => {
     const b = bench(0);
     expect(() => b.query('Z')).toThrow(OutOfDomainError);

@@ -19,6 +19,8 @@ export interface MutateOptions {
    * e.g. from the space's key memo; saves hashing the parent again (~50 µs). Trusted, not checked.
    */
   parentHash?: string;
+  /** The graph hash function (default hashCell); a memo (hash-memo.ts) makes repeated children cheap. */
+  hash?: (pruned: Cell) => string;
 }
 
 /** A mutated cell and the graph hash `mutateCell` computed for it anyway, so nobody hashes it again. */
@@ -84,13 +86,14 @@ export function mutateCell(cell: Cell, rng: Rng, options: MutateOptions = {}): M
   const maxAttempts = options.maxAttempts ?? 10_000;
   if (!(Number.isFinite(rate) && rate > 0)) throw new RangeError(`mutationRate must be a finite number > 0: got ${rate}`);
   const parent = validateCell(cell);
-  const parentHash = options.parentHash ?? hashCell(parent.pruned);
+  const hash = options.hash ?? hashCell;
+  const parentHash = options.parentHash ?? hash(parent.pruned);
   const base = padToFull(parent.original, rng);
   for (let attempt = 0; attempt < maxAttempts; attempt++) {
     const child = tryValidate(mutateOnce(base, rng, rate));
     if (child === null) continue;
-    const hash = hashCell(child.pruned);
-    if (hash !== parentHash) return { ...child, hash };
+    const childHash = hash(child.pruned);
+    if (childHash !== parentHash) return { ...child, hash: childHash };
   }
   throw new Error(`no valid child differing from parent ${parentHash} after ${maxAttempts} attempts (mutationRate ${rate})`);
 }

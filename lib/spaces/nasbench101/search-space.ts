@@ -7,6 +7,7 @@ import { isValidCell, pruneCell, validateCell, type Cell } from './cell';
 import { networkFlopsM, networkParams } from './cost';
 import { allowedNextTokens, decodeTokens, encodeCell, SEQUENCE_LENGTH, VOCAB_SIZE } from './encoding';
 import { benchmarkLabelling, hashCell } from './graph';
+import { createHashMemo } from './hash-memo';
 import { mutateCell, sampleUniformIndex } from './sample';
 import type { Nasbench101Space } from './space';
 
@@ -19,12 +20,15 @@ import type { Nasbench101Space } from './space';
  * budget 2000), so every cell this space hands out (sampleUniform, mutate, decode) is deeply
  * frozen and its hash remembered per object: a uniform draw comes with the stored hash (no
  * hashing), a mutant with the hash `mutateCell` computed anyway (one hash per child), and
- * `key` of such a cell is a lookup. Freezing is what makes the memo safe: editing a handed-out
+ * `key` of such a cell is a lookup; mutants and decodes are hashed through a bounded memo keyed by
+ * the literal cell (evolution meets the same child again and again). Freezing is what makes the memo safe: editing a handed-out
  * cell in place throws instead of leaving a stale key. Cells from elsewhere are validated,
  * pruned and hashed on every `key` call (never memoised: they may be edited later).
+ * @param options.memo false hashes every mutant and decode afresh (the reference in bench/evolution.ts).
  */
-export function nasbench101SearchSpace(space: Nasbench101Space): SearchSpace<Cell> {
+export function nasbench101SearchSpace(space: Nasbench101Space, options: { memo?: boolean } = {}): SearchSpace<Cell> {
   const keys = new WeakMap<Cell, string>();
+  const hash = options.memo === false ? hashCell : createHashMemo();
   const known = (cell: Cell, hash: string): Cell => {
     keys.set(deepFreeze(cell), hash);
     return cell;
@@ -45,7 +49,7 @@ export function nasbench101SearchSpace(space: Nasbench101Space): SearchSpace<Cel
       const cell = decodeTokens(tokens);
       if (!isValidCell(cell)) return null;
       const pruned = pruneCell(cell)!;
-      return stored(hashCell(pruned), pruned);
+      return stored(hash(pruned), pruned);
     },
     allowedNextTokens,
     sampleUniform(rng: Rng) {
@@ -53,7 +57,7 @@ export function nasbench101SearchSpace(space: Nasbench101Space): SearchSpace<Cel
       return known(space.cellAt(index), space.hashAt(index));
     },
     mutate(cell: Cell, rng: Rng) {
-      const child = mutateCell(cell, rng, { parentHash: keys.get(cell) });
+      const child = mutateCell(cell, rng, { parentHash: keys.get(cell), hash });
       return stored(child.hash, child.pruned);
     },
     params: networkParams,

@@ -51,6 +51,8 @@ describe('nasbench101SearchSpace key memo', () => {
   });
 
   it('hashes a uniform draw never and a mutant once, however often its key is asked', () => {
+    // A fresh space: its hash memo has not met this test's children in earlier tests.
+    const space = nasbench101SearchSpace(enumerated);
     const rng = new Rng('count');
     const parent = space.sampleUniform(rng);
     const before = hashCalls();
@@ -62,6 +64,12 @@ describe('nasbench101SearchSpace key memo', () => {
     expect(afterMutate).toBeGreaterThan(before);
     space.key(child);
     space.key(child);
+    expect(hashCalls()).toBe(afterMutate);
+    // The same mutation drawn again is answered by the hash memo (literal cell → hash).
+    const replay = new Rng('count');
+    const again = space.mutate(space.sampleUniform(replay), replay);
+    expect(again).toEqual(child);
+    expect(space.key(again)).toBe(space.key(child));
     expect(hashCalls()).toBe(afterMutate);
   });
 
