@@ -27,6 +27,7 @@ export { sampleUniformCell, sampleRandomSpec, mutateCell } from './spaces/nasben
 export { networkParams, networkFlops, networkFlopsM, cellParams, cellFlops, NASBENCH101_NETWORK, type FlopsConvention } from './spaces/nasbench101/cost';
 export { encodeCell, decodeTokens, allowedNextTokens, SEQUENCE_LENGTH, VOCAB_SIZE } from './spaces/nasbench101/encoding';
 export { nasbench101SearchSpace } from './spaces/nasbench101/search-space';
+export { cellAttributes, vertexLevels, CELL_ATTRIBUTE_NAMES, CELL_PRIMARY_ATTRIBUTE_NAMES, type CellAttributes, type PositionOp } from './spaces/nasbench101/attributes';
 
 // Benchmarks
 export { TabularBenchmark, type BenchmarkRecord, type QueryOutcome } from './benchmarks/tabular';
@@ -61,4 +62,9 @@ export { runGrid, table1Grid, table3Grid, TABLE1_PAPER, TABLE3_PAPER, SMOKE_CONT
 export { expectedBestOfK, expectedBestCurve } from './analysis/order-statistics';
 export { summarizeSearchRuns, bestSoFarBands, topKMean, type SearchConfigSummary } from './analysis/search-summary';
 export { mannWhitneyU } from './analysis/mann-whitney';
+export { traverseFactor, traverseFactors, factorConcepts, changedAttributes, TRAVERSAL_RANGE, TRAVERSAL_STEPS, type Attributes, type AttributeValue, type Traversal, type TraversalStep, type TraversalFunctions, type TraversalOptions, type FactorConcept } from './analysis/traversal';
+export { mutualInformationGap, traversalPurity, activeFactors, MIG_BINS, MIG_MAX_CATEGORIES, ACTIVE_KL_THRESHOLD, ACTIVE_VARIANCE_THRESHOLD, type MigOptions, type MigResult, type MigAttributeScore, type TraversalPurity, type ActiveFactors } from './analysis/disentanglement';
+export { spearman, kendallTau, averageRanks, factorCorrelations } from './analysis/correlation';
 export { bestSoFarFigure, type CurveBand } from './report/figures/search';
+export { cellGraphFigure, traversalStripFigure, cellDiff, OP_COLORS, HIGHLIGHT_COLOR, type LabelledDag, type CellDiff, type CellStrip } from './report/figures/cell-graph';
+export { factorAccuracyFigure, factorCorrelationFigure, type FactorAccuracyOptions } from './report/figures/factor-accuracy';
