@@ -20,6 +20,8 @@ export interface ControllerData {
 /** Training options. */
 export interface TrainOptions {
   readonly epochs: number;
+  /** Stop after this many Adam steps, mid-epoch if need be (default: no limit; the last epoch's loss averages the sequences it saw). */
+  readonly maxSteps?: number;
   /** Sequences per Adam step (SemiNAS NAS-Bench-101: 100). */
   readonly batchSize: number;
   /** Shuffles the data and draws ε; the same seed gives the same weights. */
@@ -86,14 +88,19 @@ export class Controller {
     checkTrainOptions(options);
     this.norm = { accuracy: normalisation(data.accuracy), flops: this.config.flopsPredictor ? normalisation(data.flopsM!) : null };
     const history: EpochLoss[] = [];
-    for (let epoch = 0; epoch < options.epochs; epoch++) {
+    let steps = 0;
+    const maxSteps = options.maxSteps ?? Infinity;
+    for (let epoch = 0; epoch < options.epochs && steps < maxSteps; epoch++) {
       const order = options.rng.shuffle(Array.from({ length: n }, (_, i) => i));
       const sums = { total: 0, acc: 0, flops: 0, rec: 0, kl: 0 };
-      for (let start = 0; start < n; start += options.batchSize) {
-        const terms = this.step(data, order.slice(start, start + options.batchSize), options.rng, epoch);
-        for (const key of Object.keys(sums) as (keyof EpochLoss)[]) sums[key] += terms[key] * Math.min(options.batchSize, n - start);
+      let seen = 0;
+      for (let start = 0; start < n && steps < maxSteps; start += options.batchSize, steps++) {
+        const size = Math.min(options.batchSize, n - start);
+        const terms = this.step(data, order.slice(start, start + size), options.rng, epoch);
+        for (const key of Object.keys(sums) as (keyof EpochLoss)[]) sums[key] += terms[key] * size;
+        seen += size;
       }
-      history.push({ total: sums.total / n, acc: sums.acc / n, flops: sums.flops / n, rec: sums.rec / n, kl: sums.kl / n });
+      history.push({ total: sums.total / seen, acc: sums.acc / seen, flops: sums.flops / seen, rec: sums.rec / seen, kl: sums.kl / seen });
     }
     return history;
   }
@@ -334,6 +341,7 @@ export function createController(grammar: TokenGrammar, options: ControllerOptio
 function checkTrainOptions(options: TrainOptions): void {
   if (!Number.isInteger(options.epochs) || options.epochs < 1) throw new RangeError(`epochs must be an integer ≥ 1: got ${options.epochs}`);
   if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new RangeError(`batchSize must be an integer ≥ 1: got ${options.batchSize}`);
+  if (options.maxSteps !== undefined && !(Number.isInteger(options.maxSteps) && options.maxSteps >= 1)) throw new RangeError(`maxSteps must be an integer ≥ 1: got ${options.maxSteps}`);
 }
 
 /** Mean and std of a target; std falls back to 1 when all values are equal (nothing to scale). */

@@ -36,6 +36,12 @@ export interface GrowingStepOptions {
   readonly maxEta?: number;
   /** η2 / η1, kept fixed while η1 grows (0 = accuracy only, as NAO/SemiNAS). */
   readonly flopsRatio?: number;
+  /**
+   * Stop after this many consecutive rounds in which no code decoded to a sequence not seen in an
+   * earlier round (default: never, as NAO/SemiNAS). Far along the gradient the decodes stop
+   * changing; going on to maxEta then only costs decoder time.
+   */
+  readonly patience?: number;
 }
 
 /** What the growing loop found: accepted sequences in acceptance order and the last η1 tried. */
@@ -44,16 +50,19 @@ export interface GrowingStepResult {
   readonly eta: number;
   /** Rounds run (decode calls). */
   readonly rounds: number;
+  /** True when the loop stopped because `patience` rounds in a row decoded nothing new. */
+  readonly stalled: boolean;
 }
 
 /**
  * NAO/SemiNAS's generation loop: take one gradient direction per code, then for η1 = step,
  * 2·step, … decode z + η1·∂f_acc/∂z (− η1·flopsRatio·∂f_flops/∂z), offer each decoded
- * sequence to `accept`, and stop once `wanted` were accepted or η1 passes `maxEta`.
+ * sequence to `accept`, and stop once `wanted` were accepted, η1 passes `maxEta`, or (with
+ * `patience`) the decodes have stopped changing.
  * @param z [batch][latentDim] starting codes (e.g. μ of the top cells).
  * @param accept returns true to keep a decoded sequence; it owns novelty/validity checks and may
  *   record what it accepted. Called once per decoded sequence per round, in batch order.
- * @throws RangeError when wanted < 1, etaStep ≤ 0, maxEta < etaStep or flopsRatio < 0.
+ * @throws RangeError when wanted < 1, etaStep ≤ 0, maxEta < etaStep, flopsRatio < 0 or patience < 1.
  */
 export function growingLatentSearch(
   controller: Controller, z: readonly (readonly number[])[], accept: (tokens: number[], index: number) => boolean, options: GrowingStepOptions,
@@ -65,20 +74,31 @@ export function growingLatentSearch(
   if (!(etaStep > 0) || !Number.isFinite(etaStep)) throw new RangeError(`etaStep must be > 0: got ${etaStep}`);
   if (!(maxEta >= etaStep)) throw new RangeError(`maxEta must be ≥ etaStep (${etaStep}): got ${maxEta}`);
   checkStep('flopsRatio', flopsRatio);
+  const patience = options.patience ?? Infinity;
+  if (!(patience >= 1)) throw new RangeError(`patience must be ≥ 1 round: got ${options.patience}`);
   const grads = controller.predictorGradients(z);
   if (flopsRatio > 0 && grads.flops === null) throw new RangeError(`flopsRatio must be 0 when the FLOPs predictor is off: got ${flopsRatio}`);
   const accepted: number[][] = [];
   let eta = 0;
   let rounds = 0;
-  while (accepted.length < options.wanted && eta + etaStep <= maxEta) {
+  let staleRounds = 0;
+  const decoded = new Set<string>();
+  while (accepted.length < options.wanted && eta + etaStep <= maxEta && staleRounds < patience) {
     eta += etaStep;
     rounds++;
     const moved = z.map((row, b) => row.map((v, d) => v + eta * grads.accuracy[b][d] - (flopsRatio > 0 ? eta * flopsRatio * grads.flops![b][d] : 0)));
+    let fresh = false;
     for (const [index, tokens] of controller.decode(moved).entries()) {
+      const key = tokens.join(',');
+      if (!decoded.has(key)) {
+        decoded.add(key);
+        fresh = true;
+      }
       if (accepted.length < options.wanted && accept(tokens, index)) accepted.push(tokens);
     }
+    staleRounds = fresh ? 0 : staleRounds + 1;
   }
-  return { accepted, eta, rounds };
+  return { accepted, eta, rounds, stalled: staleRounds >= patience };
 }
 
 function checkStep(name: string, value: number): void {

@@ -36,8 +36,10 @@ export const TABLE3_PAPER: readonly { readonly dense: boolean; readonly disentan
  * its search quality means nothing.
  */
 export const SMOKE_CONTROLLER_OPTIONS = {
-  epochsLabelled: 5,
-  epochsCombined: 1,
+  stepsLabelled: 5,
+  warmStepsLabelled: 2,
+  stepsCombined: 2,
+  warmStepsCombined: 1,
   unlabelled: 20,
   maxEta: 10,
   batchSize: 16,

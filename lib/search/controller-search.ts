@@ -19,30 +19,43 @@ export interface ControllerSearchOptions {
   /** Train also on pseudo-labelled unlabelled cells (SemiNAS, DNAS) instead of labelled only (NAO). */
   readonly semiSupervised: boolean;
   /**
-   * Search iterations L. Default: DNAS §Experiments L = 2 for budgets ≤ 300; for larger
-   * budgets one iteration per 100 new cells (SemiNAS/NAO on NAS-Bench-101 add 100 per iteration).
+   * Search iterations L. Default: DNAS §Experiments L = 2 for budgets ≤ 300; for larger budgets
+   * one iteration per 200 new cells (see splitBudget).
    */
   readonly iterations?: number;
   /** Unlabelled cells pseudo-labelled per iteration (SemiNAS/DNAS M = 10,000; default 1,000 to fit a 2-core CPU). */
   readonly unlabelled?: number;
   /**
-   * Controller epochs on the labelled cells per iteration (default 300). With 50–100 labelled
-   * cells and batch 100 an epoch is ONE Adam step, so this is also the number of steps; SemiNAS
-   * trains 1,000 epochs at lr 0.001 — we train 300 at lr 0.01 (see DEFAULT_CONTROLLER).
+   * Adam steps on the labelled cells D′ in the first iteration (default 300). With ≤ 100
+   * labelled cells and batch 100 a step is an epoch; SemiNAS trains 1,000 epochs at lr 0.001 —
+   * we train 300 at lr 0.01 (see DEFAULT_CONTROLLER).
    */
-  readonly epochsLabelled?: number;
-  /** Controller epochs on labelled ∪ pseudo-labelled cells per iteration (default 10). */
-  readonly epochsCombined?: number;
+  readonly stepsLabelled?: number;
+  /**
+   * Adam steps on D′ in each later iteration (default 100). The controller keeps its weights
+   * from one iteration to the next, so it fine-tunes on the grown D′ instead of starting over;
+   * a step count (not epochs) keeps an iteration's cost flat as D′ grows to 2,000 cells.
+   */
+  readonly warmStepsLabelled?: number;
+  /** Adam steps on D′ ∪ D̂ (labelled and pseudo-labelled) in the first iteration (default 100 ≈ 9 epochs of 1,100 cells). */
+  readonly stepsCombined?: number;
+  /** Adam steps on D′ ∪ D̂ in each later iteration (default 50). */
+  readonly warmStepsCombined?: number;
   /** Top-k labelled cells whose codes span the promising region (DNAS §Experiments: 3). */
   readonly topK?: number;
   /** Half-width σ of each promising interval (DNAS §Experiments: 0.05). */
   readonly sigma?: number;
   /** Dense-sampling probabilities (DNAS §Experiments, NAS-Bench-101: ε1 = 0.05, ε2 = 0). */
   readonly probabilities?: DenseProbabilities;
-  /** Codes moved by Eq 7 per iteration, taken from the best labelled and pseudo-labelled cells (default 2·P). */
+  /**
+   * Codes moved by Eq 7 per iteration, taken from the best labelled and pseudo-labelled cells
+   * (default min(2·P, 200)): the cap keeps decoding, which dominates at 2,000 queries, in bounds.
+   */
   readonly seeds?: number;
   /** Largest η1 of the growing step (NAO/SemiNAS: 1000; default 100: no cell was accepted above η ≈ 70). */
   readonly maxEta?: number;
+  /** Stop the growing step after this many rounds that decode nothing new (default 10; NAO/SemiNAS: never). */
+  readonly patience?: number;
   /** Controller architecture and loss options (defaults: DNAS NAS-Bench-101). */
   readonly controller?: ControllerOptions;
   /** Sequences per Adam step (SemiNAS NAS-Bench-101: 100). */
@@ -65,14 +78,16 @@ export interface BudgetSplit {
 }
 
 /**
- * The budget split (the issue leaves it to us): L = given, else max(2, round(B/100) − 1);
- * P = ⌊B/(L + 1)⌋; n0 = B − L·P. So B = 150 → 50 + 2×50, 300 → 100 + 2×100 (SemiNAS/DNAS at 300),
- * 2000 → 100 + 19×100, 2100 → 100 + 20×100 (SemiNAS's 100 seed cells and 100 new per iteration).
+ * The budget split (the issue leaves it to us): L = given, else max(2, round(B/200) − 1);
+ * P = ⌊B/(L + 1)⌋; n0 = B − L·P. So B = 150 → 50 + 2×50, 200 → 68 + 2×66, 300 → 100 + 2×100
+ * (SemiNAS/DNAS at 300: 100 seed cells, 100 new per iteration), 2000 → 200 + 9×200,
+ * 2100 → 200 + 10×190. SemiNAS adds 100 cells per iteration at every budget; 200 at large
+ * budgets halves the number of controller trainings, which dominate the run time on a CPU.
  * @throws RangeError when B < 3 or L is not a positive integer.
  */
 export function splitBudget(budget: number, iterations?: number): BudgetSplit {
   if (!Number.isInteger(budget) || budget < 3) throw new RangeError(`budget must be an integer ≥ 3 for a controller search: got ${budget}`);
-  const l = iterations ?? Math.max(2, Math.round(budget / 100) - 1);
+  const l = iterations ?? Math.max(2, Math.round(budget / 200) - 1);
   if (!Number.isInteger(l) || l < 1 || l >= budget) throw new RangeError(`iterations must be an integer in [1, budget): got ${l}`);
   const perIteration = Math.floor(budget / (l + 1));
   return { initial: budget - l * perIteration, perIteration, iterations: l };
@@ -86,7 +101,7 @@ export const CONTROLLER_SEARCH_PRESETS = {
 } as const satisfies Record<string, Pick<ControllerSearchOptions, 'disentangle' | 'dense' | 'semiSupervised'>>;
 
 /** Defaults of the optional settings (sources in ControllerSearchOptions). */
-const DEFAULTS = { unlabelled: 1000, epochsLabelled: 300, epochsCombined: 10, topK: 3, sigma: 0.05, maxEta: 100, batchSize: 100 };
+const DEFAULTS = { unlabelled: 1000, stepsLabelled: 300, warmStepsLabelled: 100, stepsCombined: 100, warmStepsCombined: 50, topK: 3, sigma: 0.05, maxEta: 100, patience: 10, batchSize: 100 };
 
 /**
  * The controller's learning rate in searches: 0.01, not the paper's 0.001. Measured on the
@@ -128,11 +143,12 @@ async function runControllerSearch<C>(session: SearchSession<C>, settings: Setti
     for (let l = 0; l < split.iterations && !session.done; l++) {
       const iterationRng = rng.fork(`iteration-${l}`);
       const labelled = labelledData(session);
-      controller.train(labelled, { epochs: settings.epochsLabelled, batchSize: settings.batchSize, rng: iterationRng.fork('train-labelled') });
+      const warm = l > 0;
+      trainSteps(controller, labelled, warm ? settings.warmStepsLabelled : settings.stepsLabelled, settings.batchSize, iterationRng.fork('train-labelled'));
       const pseudo = settings.semiSupervised ? pseudoLabel(session, controller, settings, iterationRng.fork('unlabelled')) : null;
       if (pseudo !== null) {
         const combined = { tokens: [...labelled.tokens, ...pseudo.tokens], accuracy: [...labelled.accuracy, ...pseudo.accuracy], flopsM: [...labelled.flopsM, ...pseudo.flopsM] };
-        controller.train(combined, { epochs: settings.epochsCombined, batchSize: settings.batchSize, rng: iterationRng.fork('train-combined') });
+        trainSteps(controller, combined, warm ? settings.warmStepsCombined : settings.stepsCombined, settings.batchSize, iterationRng.fork('train-combined'));
       }
       const wanted = Math.min(split.perIteration, session.remaining);
       const found = settings.rankByPredictor
@@ -148,6 +164,19 @@ async function runControllerSearch<C>(session: SearchSession<C>, settings: Setti
   } finally {
     controller.dispose();
   }
+}
+
+/** Codes the growing step moves: the option, else min(2·wanted, MAX_STARTS). */
+function startCount(settings: Settings, wanted: number): number {
+  return settings.seeds ?? Math.min(2 * wanted, MAX_STARTS);
+}
+
+const MAX_STARTS = 200;
+
+/** `steps` Adam steps over shuffled epochs of `data` (the last epoch may be cut short). */
+function trainSteps(controller: Controller, data: { tokens: number[][]; accuracy: number[]; flopsM: number[] }, steps: number, batchSize: number, rng: Rng): void {
+  const perEpoch = Math.ceil(data.tokens.length / batchSize);
+  controller.train(data, { epochs: Math.ceil(steps / perEpoch), maxSteps: steps, batchSize, rng });
 }
 
 /** Propose uniform cells until `count` new in-domain cells were queried (or the budget is spent). */
@@ -201,7 +230,7 @@ function topCodes<C>(session: SearchSession<C>, controller: Controller, k: numbe
  */
 function forEachLatentDecode<C>(
   session: SearchSession<C>, controller: Controller, pseudo: PseudoLabelled<C> | null,
-  sizes: { starts: number; accepted: number }, maxEta: number, onNew: (cell: C) => boolean,
+  sizes: { starts: number; accepted: number }, limits: { maxEta: number; patience: number }, onNew: (cell: C) => boolean,
 ): void {
   const space = session.space;
   const pool = [
@@ -217,7 +246,7 @@ function forEachLatentDecode<C>(
     if (seen.has(key)) return false;
     seen.add(key);
     return onNew(cell);
-  }, { wanted: sizes.accepted, maxEta });
+  }, { wanted: sizes.accepted, ...limits });
 }
 
 /**
@@ -227,7 +256,7 @@ function forEachLatentDecode<C>(
 function proposeByLatentSteps<C>(session: SearchSession<C>, controller: Controller, pseudo: PseudoLabelled<C> | null, wanted: number, settings: Settings): number {
   if (wanted <= 0) return 0;
   let found = 0;
-  forEachLatentDecode(session, controller, pseudo, { starts: settings.seeds ?? 2 * wanted, accepted: wanted }, settings.maxEta, (cell) => {
+  forEachLatentDecode(session, controller, pseudo, { starts: startCount(settings, wanted), accepted: wanted }, settings, (cell) => {
     const isNew = session.propose(cell, { origin: 'latent' }).outcome === 'new';
     if (isNew) found++;
     return isNew;
@@ -242,8 +271,8 @@ const CANDIDATES_PER_QUERY = 20;
 function latentCandidates<C>(session: SearchSession<C>, controller: Controller, pseudo: PseudoLabelled<C> | null, wanted: number, settings: Settings): C[] {
   if (wanted <= 0) return [];
   const candidates: C[] = [];
-  const sizes = { starts: settings.seeds ?? 2 * wanted, accepted: CANDIDATES_PER_QUERY * wanted };
-  forEachLatentDecode(session, controller, pseudo, sizes, settings.maxEta, (cell) => candidates.push(cell) > 0);
+  const sizes = { starts: startCount(settings, wanted), accepted: CANDIDATES_PER_QUERY * wanted };
+  forEachLatentDecode(session, controller, pseudo, sizes, settings, (cell) => candidates.push(cell) > 0);
   return candidates;
 }
 

@@ -158,8 +158,23 @@ describe('Controller validation', () => {
       .toThrow('flopsM must have one value per sequence when the FLOPs predictor is on: got none (expected 3)');
   });
 
-  it('rejects zero epochs and a zero batch size', () => {
+  it('stops after maxSteps Adam steps: 6 steps of batch 10 on 30 cells are exactly 2 epochs', () => {
+    const d = { tokens: data.tokens.slice(0, 30), accuracy: data.accuracy.slice(0, 30), flopsM: data.flopsM.slice(0, 30) };
+    const capped = createController(NB101, { seed: 9 });
+    const epochs = createController(NB101, { seed: 9 });
+    expect(capped.train(d, { epochs: 50, maxSteps: 6, batchSize: 10, rng: new Rng(9) })).toHaveLength(2);
+    epochs.train(d, { epochs: 2, batchSize: 10, rng: new Rng(9) });
+    const z = capped.encode(d.tokens.slice(0, 5)).mu;
+    expect(capped.predict(z).accuracy).toEqual(epochs.predict(epochs.encode(d.tokens.slice(0, 5)).mu).accuracy);
+    // A cap inside an epoch ends it early: 7 steps = 2 epochs and one batch of the third.
+    const partial = createController(NB101, { seed: 9 });
+    expect(partial.train(d, { epochs: 50, maxSteps: 7, batchSize: 10, rng: new Rng(9) })).toHaveLength(3);
+    for (const c of [capped, epochs, partial]) c.dispose();
+  });
+
+  it('rejects zero epochs, a zero batch size and a zero step cap', () => {
     const d = { tokens: data.tokens.slice(0, 3), accuracy: [0.9, 0.9, 0.9], flopsM: [1, 2, 3] };
+    expect(() => controller().train(d, { epochs: 1, maxSteps: 0, batchSize: 2, rng: new Rng(0) })).toThrow('maxSteps must be an integer ≥ 1: got 0');
     expect(() => controller().train(d, { epochs: 0, batchSize: 2, rng: new Rng(0) })).toThrow('epochs must be an integer ≥ 1: got 0');
     expect(() => controller().train(d, { epochs: 1, batchSize: 0, rng: new Rng(0) })).toThrow('batchSize must be an integer ≥ 1: got 0');
   });

@@ -13,7 +13,9 @@ import { toyBenchmark, toySpace } from './toy-problem';
 const SIZE = 120;
 const space: SearchSpace<number> = { ...toySpace(SIZE), flopsM: (cell: number) => 1 + cell };
 // A small, fast schedule: the behaviour under test is the loop's accounting, not search quality.
-const FAST = { epochsLabelled: 5, epochsCombined: 1, unlabelled: 20, maxEta: 20, batchSize: 16, controller: { hidden: 8, latentDim: 4 } };
+const FAST = { stepsLabelled: 5,
+  warmStepsLabelled: 2, stepsCombined: 2,
+  warmStepsCombined: 1, unlabelled: 20, maxEta: 20, batchSize: 16, controller: { hidden: 8, latentDim: 4 } };
 
 beforeAll(async () => {
   await initBackend({ force: 'wasm', quiet: true });
@@ -23,8 +25,8 @@ describe('splitBudget', () => {
   it('splits the Table 1 budgets as stated: n0 initial cells, then P new cells in each of L iterations', () => {
     expect(splitBudget(150)).toEqual({ initial: 50, perIteration: 50, iterations: 2 });
     expect(splitBudget(300)).toEqual({ initial: 100, perIteration: 100, iterations: 2 });
-    expect(splitBudget(2000)).toEqual({ initial: 100, perIteration: 100, iterations: 19 });
-    expect(splitBudget(2100)).toEqual({ initial: 100, perIteration: 100, iterations: 20 });
+    expect(splitBudget(2000)).toEqual({ initial: 200, perIteration: 200, iterations: 9 });
+    expect(splitBudget(2100)).toEqual({ initial: 200, perIteration: 190, iterations: 10 });
     // the ablation budget: L = 2, P = 66, n0 = 68 (n0 + L·P = B always)
     expect(splitBudget(200)).toEqual({ initial: 68, perIteration: 66, iterations: 2 });
   });
