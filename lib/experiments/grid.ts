@@ -83,7 +83,10 @@ export interface GridRun {
   readonly config: GridConfig;
   readonly results: SearchResult[];
   readonly seedDirs: string[];
+  /** Wall seconds of this call for the config (~0 when every seed was reused). */
   readonly wallSeconds: number;
+  /** Sum of the seeds' own wall seconds as their manifests recorded them, reused seeds included. */
+  readonly seedSeconds: number;
 }
 
 /**
@@ -110,7 +113,8 @@ export async function runGrid(
       quiet: true,
       onProgress: (p) => options.onProgress?.(config, p),
     });
-    runs.push({ config, results: out.seeds.map((s) => s.result), seedDirs: out.seeds.map((s) => s.dir), wallSeconds: out.wallSeconds });
+    runs.push({ config, results: out.seeds.map((s) => s.result), seedDirs: out.seeds.map((s) => s.dir), wallSeconds: out.wallSeconds,
+      seedSeconds: out.seeds.reduce((sum, s) => sum + s.wallSeconds, 0) });
   }
   return runs;
 }
