@@ -84,7 +84,7 @@ describe('Controller', () => {
     expect(history[history.length - 1].rec).toBeLessThan(history[0].rec * 0.7);
     expect(after).toBeGreaterThan(before + 0.1);
     controller.dispose();
-  });
+  }, 60_000);
 
   it('decodes only well-formed sequences, even from far-out latent codes', () => {
     const controller = createController(NB101, { seed: 3 });
