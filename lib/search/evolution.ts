@@ -1,5 +1,7 @@
 // Regularized Evolution (Real et al. 2019, "aging evolution") over any search space's mutate().
 // It never names a space: mutation and uniform sampling come from the SearchSpace it is given.
+import { samplerStream, type CellSampler } from '../samplers/sampler';
+import { uniformSampler } from '../samplers/uniform';
 import type { SearchAlgorithm, SearchSession } from './search';
 import { UNIFORM_STREAM } from './random';
 
@@ -20,6 +22,13 @@ export interface EvolutionOptions {
    * seed; 'skip' ~125k proposals and ~20 s per seed. The time is almost all cell hashing.
    */
   readonly repeatedChildren?: 'skip' | 'join';
+  /**
+   * Where the first population comes from (default: `uniformSampler(space)`, i.e. space.sampleUniform).
+   * VAENAS §5.3 ("Combination with evolution search") seeds it with VAE samples instead. It must
+   * sample cells of the session's space; it draws from the same 'uniform' stream of the run's Rng.
+   * Not JSON: pass it when calling `regularizedEvolution` directly (the registry's `re` stays uniform).
+   */
+  readonly initialSampler?: CellSampler<unknown>;
 }
 
 /** The standard NAS-Bench-101 settings (Ying et al. 2019 §5; nasbench example notebook). */
@@ -37,7 +46,8 @@ interface Member<C> {
  * mutation_rate 1.0), and the oldest member dies each time a child joins (aging).
  * Choices for a partial table and a distinct-cell budget, stated:
  * - the first population is drawn uniformly from the space (same stream as Random Search, so
- *   with one seed both start from the same cells); out-of-domain draws are skipped;
+ *   with one seed both start from the same cells), or from `initialSampler`; out-of-domain draws
+ *   are skipped (free, counted), repeated draws join like any other;
  * - an out-of-domain child is free, counted and skipped: it never joins the population (its
  *   accuracy is unknown), and no member ages;
  * - a repeated child (already queried) is free and, by default, joins like any child, as in
@@ -56,9 +66,12 @@ export function regularizedEvolution(options: EvolutionOptions = {}): SearchAlgo
   if (repeatedChildren !== 'skip' && repeatedChildren !== 'join') throw new RangeError(`repeatedChildren must be 'skip' or 'join': got ${JSON.stringify(repeatedChildren)}`);
   return {
     name: 're',
-    settings: { populationSize, tournamentSize, repeatedChildren, mutation: 'space.mutate' },
+    // The sampler is named only when given, so the default settings (which the runner stores and
+    // compares when it resumes a seed folder) stay what they were before the option existed.
+    settings: { populationSize, tournamentSize, repeatedChildren, mutation: 'space.mutate', ...(options.initialSampler ? { initialSampler: options.initialSampler.name } : {}) },
     run<C>(session: SearchSession<C>): void {
-      const population = initialPopulation(session, populationSize);
+      const sampler = (options.initialSampler as CellSampler<C> | undefined) ?? uniformSampler(session.space);
+      const population = initialPopulation(session, populationSize, sampler);
       const rng = session.rng.fork('evolution');
       while (!session.done) {
         const sample = rng.sampleIndices(population.length, tournamentSize).map((i) => population[i]);
@@ -73,13 +86,16 @@ export function regularizedEvolution(options: EvolutionOptions = {}): SearchAlgo
   };
 }
 
-/** Uniform in-domain cells until the population is full or the budget is spent. */
-function initialPopulation<C>(session: SearchSession<C>, size: number): Member<C>[] {
-  const rng = session.rng.fork(UNIFORM_STREAM);
+/**
+ * In-domain cells from `sampler` until the population is full or the budget is spent. Draws come
+ * in batches; with the uniform sampler the proposals are exactly one sampleUniform call after another.
+ */
+function initialPopulation<C>(session: SearchSession<C>, size: number, sampler: CellSampler<C>): Member<C>[] {
+  const stream = samplerStream(sampler, session.rng.fork(UNIFORM_STREAM));
   const population: Member<C>[] = [];
   while (population.length < size && !session.done) {
-    const cell = session.space.sampleUniform(rng);
-    const proposal = session.propose(cell);
+    const { cell, source } = stream.next();
+    const proposal = session.propose(cell, source === 'uniform' ? {} : { origin: `initial-${source}` });
     if (proposal.outcome !== 'out-of-domain') population.push({ cell, accuracy: proposal.record.valAccuracy });
   }
   return population;

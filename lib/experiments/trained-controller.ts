@@ -1,0 +1,278 @@
+// A DNAS controller trained on a fixed, seeded draw of labelled NAS-Bench-101 table cells, cached on
+// disk under a hash of everything that determines its weights, plus held-out cells to evaluate it.
+// It trains and caches only: scoring lives in analysis/controller-scores, no search happens here.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { loadNasbench101Csv, NASBENCH101_CSV, type Nasbench101CsvData } from '../benchmarks/nasbench101-csv';
+import { Controller, createController, resolveConfig, type ControllerConfig, type ControllerOptions, type EpochLoss, type TokenGrammar } from '../controller/index';
+import { Rng } from '../random';
+import { validateCell, type Cell } from '../spaces/nasbench101/cell';
+import { networkFlopsM } from '../spaces/nasbench101/cost';
+import { allowedNextTokens, decodeTokens, encodeCell, SEQUENCE_LENGTH, VOCAB_SIZE } from '../spaces/nasbench101/encoding';
+import { CELL_PRIMARY_ATTRIBUTE_NAMES, cellAttributes } from '../spaces/nasbench101/attributes';
+import { CACHE_DIR_ENV, loadNasbench101Space, type Nasbench101Space } from '../spaces/nasbench101/space';
+import type { CellView } from '../analysis/controller-scores';
+
+/** The NAS-Bench-101 token grammar the controller decodes with. */
+export const NASBENCH101_GRAMMAR: TokenGrammar = { sequenceLength: SEQUENCE_LENGTH, vocabSize: VOCAB_SIZE, allowedNextTokens };
+
+/**
+ * The controller's defaults here: lr 0.01 instead of DNAS's 0.001, for the reason measured in
+ * search/controller-search.ts (DEFAULT_CONTROLLER): at 0.001 and a CPU-sized schedule the decoder
+ * never learns to reconstruct a cell. Every other field keeps the paper's value (config.ts).
+ */
+export const TRAINED_CONTROLLER_DEFAULTS: ControllerOptions = { learningRate: 0.01 };
+
+/**
+ * The schedules of the interpretability notebooks (Fig 3, Fig 4, β sweep), shared so that the
+ * β = 1 row of the sweep describes the very controller Figs 3–4 show (same cache key).
+ * full: 3,000 labelled cells, 2,500 Adam steps of 100 (≈ 83 epochs; ≈ 23–26 ms a step on one
+ * free core, ≈ 1 min a controller), sized so the β notebook's seven trainings fit its 15-minute
+ * budget on a busy machine: with another benchmark holding a core they took 13.6 min (90–143 s
+ * each; 3,000 steps took 15.4 min). MIG and τ over 1,000 held-out cells. More steps help
+ * reconstruction (β = 1, held-out exact / token accuracy: 2,000 steps on 2,000 cells 1.5% / 0.76,
+ * 2,500 steps 1.1% / 0.76, 3,000 steps 4.7% / 0.78, 4,000 steps on 4,000 cells 8.6% / 0.80) but
+ * hardly the predictor (Kendall τ 0.65–0.68).
+ * smoke: checks the pipeline only (enough steps that traversals change something).
+ */
+export const INTERPRETABILITY_SCHEDULES = {
+  full: { labelled: 3000, heldOut: 1000, steps: 2500, batchSize: 100 },
+  smoke: { labelled: 1000, heldOut: 100, steps: 100, batchSize: 100 },
+} as const satisfies Record<'full' | 'smoke', Pick<TrainedControllerOptions, 'labelled' | 'heldOut' | 'steps' | 'batchSize'>>;
+
+/** Options of `trainedController`. */
+export interface TrainedControllerOptions {
+  /**
+   * Labelled table cells trained on (≥ 1). DNAS/SemiNAS train on N = 100 evaluated plus
+   * M = 10,000 pseudo-labelled cells; here every training cell carries its true table accuracy
+   * and no pseudo-labelled cells are added (see `trainedController`).
+   */
+  readonly labelled: number;
+  /** Further labelled table cells, disjoint from the training cells, for evaluation (≥ 1). */
+  readonly heldOut: number;
+  /** Adam steps (≥ 1); epochs follow from labelled / batchSize, the last one may be cut short. */
+  readonly steps: number;
+  /** Sequences per Adam step (SemiNAS NAS-Bench-101: 100). */
+  readonly batchSize?: number;
+  /** Seeds the cell draw and the training shuffles/ε; also the weight seed unless `controller.seed` is given. */
+  readonly seed: number;
+  /** Controller options over TRAINED_CONTROLLER_DEFAULTS (β: `{ lossWeights: { beta } }`). */
+  readonly controller?: ControllerOptions;
+  /** Cache root (default $DNAS_CACHE_DIR, else `<project root>/.cache`); controllers go to `<root>/controllers/<key>/`. */
+  readonly cacheDir?: string;
+  /** false: neither read nor write the cache (default true). */
+  readonly cache?: boolean;
+  /** Progress lines on stderr while training (default true); never printed for a cache hit. */
+  readonly progress?: boolean;
+}
+
+/** Labelled cells as the controller and the analyses see them, index-aligned. */
+export interface LabelledCells {
+  /** Pruned cells in NAS-Bench-101's stored vertex order (token columns = vertex indices). */
+  readonly cells: readonly Cell[];
+  readonly hashes: readonly string[];
+  readonly tokens: readonly (readonly number[])[];
+  /** Validation accuracy at 108 epochs (fraction of 1). */
+  readonly accuracy: readonly number[];
+  /** FLOPs of the network, millions (the FLOPs predictor's target). */
+  readonly flopsM: readonly number[];
+}
+
+/** A trained (or loaded) controller with the cells it saw and the cells held out from it. */
+export interface TrainedController {
+  readonly controller: Controller;
+  /** Cache key: 16 hex digits of SHA-256 over `keyConfig`. */
+  readonly key: string;
+  /** Everything the weights depend on (resolved controller config, data file checksum, schedule). */
+  readonly keyConfig: Record<string, unknown>;
+  /** Cache folder of this controller (null when the cache is off). */
+  readonly dir: string | null;
+  readonly fromCache: boolean;
+  readonly train: LabelledCells;
+  readonly heldOut: LabelledCells;
+  /** Mean loss terms per epoch of the training run (as saved when it was cached). */
+  readonly history: readonly EpochLoss[];
+  /** Wall seconds the training took when it ran (not the load time of a cache hit). */
+  readonly trainSeconds: number;
+}
+
+const FORMAT = 'dnas-trained-controller';
+const FORMAT_VERSION = 1;
+const TRAINING_FILE = 'training.json';
+/** Print a progress line at least this often during training. */
+const PROGRESS_INTERVAL_MS = 20_000;
+
+/** The table and the space, loaded once per process (≈ 0.3 s + 0.03 s). */
+let tables: Promise<{ csv: Nasbench101CsvData; space: Nasbench101Space; hashes: string[] }> | null = null;
+
+function loadTables(): Promise<{ csv: Nasbench101CsvData; space: Nasbench101Space; hashes: string[] }> {
+  tables ??= (async () => {
+    const csv = loadNasbench101Csv();
+    const space = await loadNasbench101Space({ quiet: true });
+    return { csv, space, hashes: [...csv.records.keys()].sort() };
+  })();
+  return tables;
+}
+
+/**
+ * A controller trained on `labelled` NAS-Bench-101 table cells drawn with `seed`, or the same
+ * controller loaded from `<cache>/controllers/<key>/` when one was trained before with the same
+ * key (resolved config, data file, cell counts, steps, batch size, seed), plus `heldOut` other
+ * table cells to evaluate it on.
+ *
+ * Cells: the table's hashes in sorted order; `Rng(seed).fork('cells').sampleIndices` draws
+ * heldOut + labelled distinct ones, held-out first, so the held-out set is the same for every
+ * `labelled` count. Training: `steps` Adam steps on Eq 5 over shuffled epochs (`Rng(seed).fork('train')`).
+ *
+ * Why no pseudo-labelled cells: DNAS trains semi-supervised (SemiNAS: N = 100 evaluated cells,
+ * M = 10,000 unlabelled ones labelled by the controller's own predictor) to save evaluations in a
+ * search. Here the question is what the latent space learns, and the table gives true labels for
+ * 30k cells: every training cell is labelled, so the reconstruction and KL terms see thousands of
+ * real cells and the predictor is never trained on its own guesses.
+ * @throws RangeError for a count, step or batch size that is not a positive integer, or more
+ *   cells than the table holds (30,001); Error from the controller when the loss diverges.
+ */
+export async function trainedController(options: TrainedControllerOptions): Promise<TrainedController> {
+  const batchSize = options.batchSize ?? 100;
+  for (const [name, value] of [['labelled', options.labelled], ['heldOut', options.heldOut], ['steps', options.steps], ['batchSize', batchSize]] as const) {
+    if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be an integer ≥ 1: got ${value}`);
+  }
+  if (!Number.isInteger(options.seed) || options.seed < 0) throw new RangeError(`seed must be a non-negative integer: got ${options.seed}`);
+  const { csv, space, hashes } = await loadTables();
+  if (options.labelled + options.heldOut > hashes.length) {
+    throw new RangeError(`labelled + heldOut must be at most the ${hashes.length} table cells: got ${options.labelled} + ${options.heldOut}`);
+  }
+  const config = resolveConfig(NASBENCH101_GRAMMAR, { ...TRAINED_CONTROLLER_DEFAULTS, seed: options.seed, ...options.controller });
+  const keyConfig = controllerKeyConfig(config, { labelled: options.labelled, heldOut: options.heldOut, steps: options.steps, batchSize, seed: options.seed }, csv.sha256);
+  const key = controllerKey(keyConfig);
+  const { train, heldOut } = drawCells(csv, space, hashes, options);
+  const dir = options.cache === false ? null : join(controllerCacheRoot(options.cacheDir), key);
+
+  if (dir !== null && existsSync(join(dir, TRAINING_FILE))) {
+    const saved = JSON.parse(readFileSync(join(dir, TRAINING_FILE), 'utf8')) as { keyConfig: unknown; history: EpochLoss[]; trainSeconds: number };
+    if (canonicalJson(saved.keyConfig) !== canonicalJson(keyConfig)) throw new Error(`${join(dir, TRAINING_FILE)}: cached under key ${key} but holds a different config`);
+    return { controller: Controller.load(dir, NASBENCH101_GRAMMAR), key, keyConfig, dir, fromCache: true, train, heldOut, history: saved.history, trainSeconds: saved.trainSeconds };
+  }
+
+  const started = Date.now();
+  const controller = createController(NASBENCH101_GRAMMAR, config);
+  const history = trainWithProgress(controller, train, { steps: options.steps, batchSize, rng: new Rng(options.seed).fork('train'), label: `controller ${key}`, progress: options.progress ?? true });
+  const trainSeconds = (Date.now() - started) / 1000;
+  if (dir !== null) saveAtomically(dir, controller, { format: FORMAT, version: FORMAT_VERSION, keyConfig, history, trainSeconds });
+  return { controller, key, keyConfig, dir, fromCache: false, train, heldOut, history, trainSeconds };
+}
+
+/**
+ * Everything that determines a trained controller's weights, as one JSON record: the resolved
+ * controller config (sizes, loss weights, KL reduction, lr, weight seed), the schedule and the
+ * sha256 of the table file the cells are drawn from.
+ */
+export function controllerKeyConfig(
+  config: ControllerConfig,
+  schedule: { labelled: number; heldOut: number; steps: number; batchSize: number; seed: number },
+  dataSha256: string,
+): Record<string, unknown> {
+  return { format: FORMAT, version: FORMAT_VERSION, data: { file: NASBENCH101_CSV, sha256: dataSha256 }, controller: config, schedule };
+}
+
+/** 16 hex digits of SHA-256 over the key config serialised with sorted keys (key order does not matter). */
+export function controllerKey(keyConfig: Record<string, unknown>): string {
+  return createHash('sha256').update(canonicalJson(keyConfig)).digest('hex').slice(0, 16);
+}
+
+/** `<cacheDir>/controllers`: option, else $DNAS_CACHE_DIR, else `<project root>/.cache` (as the space cache). */
+export function controllerCacheRoot(cacheDir?: string): string {
+  return join(cacheDir ?? process.env[CACHE_DIR_ENV] ?? join(projectRoot(), '.cache'), 'controllers');
+}
+
+/**
+ * How analyses see NAS-Bench-101 token sequences: the cell a sequence spells, pruned but NOT
+ * relabelled (so `op3` is the op of token column 3 whenever pruning removes nothing before it),
+ * null when invalid; its attributes; and the primary attribute names for MIG, purity and concepts.
+ */
+export const NASBENCH101_CELL_VIEW: CellView<Cell> = {
+  cellOf(tokens) {
+    try {
+      return validateCell(decodeTokens(tokens)).pruned;
+    } catch {
+      return null;
+    }
+  },
+  attributes: cellAttributes,
+  attributeNames: CELL_PRIMARY_ATTRIBUTE_NAMES,
+};
+
+/** The held-out and training cells of a draw (see `trainedController`). */
+function drawCells(csv: Nasbench101CsvData, space: Nasbench101Space, hashes: readonly string[], options: TrainedControllerOptions): { train: LabelledCells; heldOut: LabelledCells } {
+  const indices = new Rng(options.seed).fork('cells').sampleIndices(hashes.length, options.heldOut + options.labelled);
+  const pick = (part: number[]): LabelledCells => {
+    const chosen = part.map((i) => hashes[i]);
+    const cells = chosen.map((h) => {
+      const index = space.indexOfHash(h);
+      if (index < 0) throw new Error(`table cell ${h} is not in the enumerated space (rebuild the space cache)`);
+      return space.cellAt(index);
+    });
+    return { cells, hashes: chosen, tokens: cells.map(encodeCell), accuracy: chosen.map((h) => csv.records.get(h)!.valAccuracy), flopsM: cells.map((c) => networkFlopsM(c)) };
+  };
+  return { heldOut: pick(indices.slice(0, options.heldOut)), train: pick(indices.slice(options.heldOut)) };
+}
+
+/** Train epoch by epoch (one `train` call each: the same shuffles and steps as one call) with progress on stderr. */
+function trainWithProgress(controller: Controller, data: LabelledCells, options: { steps: number; batchSize: number; rng: Rng; label: string; progress: boolean }): EpochLoss[] {
+  const perEpoch = Math.ceil(data.tokens.length / options.batchSize);
+  const epochs = Math.ceil(options.steps / perEpoch);
+  const history: EpochLoss[] = [];
+  const started = Date.now();
+  let lastReport = started;
+  let done = 0;
+  const report = (): void => {
+    const last = history[history.length - 1];
+    const seconds = (Date.now() - started) / 1000;
+    process.stderr.write(`${options.label}: step ${done}/${options.steps} (epoch ${history.length}/${epochs}) loss ${last.total.toFixed(3)} rec ${last.rec.toFixed(2)} kl ${last.kl.toFixed(3)} acc ${last.acc.toFixed(3)}, ${seconds.toFixed(0)} s\n`);
+    lastReport = Date.now();
+  };
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    const steps = Math.min(perEpoch, options.steps - done);
+    history.push(...controller.train(data, { epochs: 1, maxSteps: steps, batchSize: options.batchSize, rng: options.rng }));
+    done += steps;
+    if (options.progress && (Date.now() - lastReport >= PROGRESS_INTERVAL_MS || done === options.steps)) report();
+  }
+  return history;
+}
+
+/** Save into a temporary sibling folder, then rename it into place (readers never see half a controller). */
+function saveAtomically(dir: string, controller: Controller, training: Record<string, unknown>): void {
+  mkdirSync(dirname(dir), { recursive: true });
+  const temp = `${dir}.${process.pid}.${Date.now()}.tmp`;
+  controller.save(temp);
+  writeFileSync(join(temp, TRAINING_FILE), `${JSON.stringify(training, null, 2)}\n`);
+  try {
+    renameSync(temp, dir);
+  } catch (err) {
+    // Another process saved the same key first: its controller is the same one, keep it.
+    rmSync(temp, { recursive: true, force: true });
+    if (!existsSync(join(dir, TRAINING_FILE))) throw err;
+  }
+}
+
+/** JSON with object keys sorted at every level. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The folder holding package.json above this file (the project root). */
+function projectRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`no package.json above ${__dirname}: pass cacheDir or set ${CACHE_DIR_ENV}`);
+    dir = parent;
+  }
+  return dir;
+}
