@@ -68,3 +68,15 @@ export { spearman, kendallTau, averageRanks, factorCorrelations } from './analys
 export { bestSoFarFigure, type CurveBand } from './report/figures/search';
 export { cellGraphFigure, traversalStripFigure, cellDiff, OP_COLORS, HIGHLIGHT_COLOR, type LabelledDag, type CellDiff, type CellStrip } from './report/figures/cell-graph';
 export { factorAccuracyFigure, factorCorrelationFigure, type FactorAccuracyOptions } from './report/figures/factor-accuracy';
+export { scoreController, factorFor, controllerTraversalFunctions, type CellView, type ScoredCells, type ScoreOptions, type ControllerScoreRow, type ControllerScores, type FactorChoice } from './analysis/controller-scores';
+export { regionAccuracy, type RegionAccuracy } from './analysis/region-accuracy';
+export { trainedController, controllerKey, controllerKeyConfig, controllerCacheRoot, NASBENCH101_CELL_VIEW, NASBENCH101_GRAMMAR, INTERPRETABILITY_SCHEDULES, TRAINED_CONTROLLER_DEFAULTS, type TrainedController, type TrainedControllerOptions, type LabelledCells } from './experiments/trained-controller';
+export { metricsVsBetaFigure, type SweepMetric } from './report/figures/beta-sweep';
+
+// VAENAS samplers (VAENAS §3, Algorithms 1–2), Table 4 / Fig 2 experiments and figure
+export { samplerStream, excludingKeys, sampleDistinct, STREAM_BATCH, type CellSampler, type SamplerDraws, type SamplerStream, type StreamDraw, type SampleDistinctOptions, type DistinctSample } from './samplers/sampler';
+export { uniformSampler } from './samplers/uniform';
+export { mixtureSampler, type MixtureSampler, type MixtureOptions } from './samplers/mixture';
+export { selectTopFraction, trainVae, vaeSampler, vaeControllerOptions, trainVaeSampler, VAENAS_SELECTION, VAENAS_NOISE_LEVELS, VAE_SAMPLER_CONTROLLER, VAE_SAMPLER_SCHEDULE, type TopSelection, type TrainVaeOptions, type VaeSampler, type TrainVaeSamplerOptions, type TrainedVaeSampler } from './samplers/vae';
+export { loadVaenasProblem, VAENAS_SCHEDULES, tableLookup, drawEvaluatedSet, cachedVaeSampler, maxOfK, maxOfKSeeds, maxOfKRows, comparisonRows, samplingCost, sampledAccuracies, evolutionRuns, VAENAS_TABLE4_PAPER, MAX_OF_K_DRAWS, type EvaluatedSet, type TableLookup, type CachedVaeSampler, type CachedVaeSamplerOptions, type MaxOfKRun, type MaxOfKRow, type ComparisonRow, type SamplingCost, type SampledAccuracies } from './experiments/vaenas';
+export { samplingDistributionFigure, type DistributionTrace, type DistributionPanel } from './report/figures/vaenas';

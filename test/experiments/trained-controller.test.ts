@@ -1,0 +1,161 @@
+// Tests of the cached trained controller on real table cells with tiny configs (a few Adam steps):
+// cache hits reproduce the controller, keys follow the config, the cell draw is seeded and disjoint.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../lib/backend';
+import { loadNasbench101Csv } from '../../lib/benchmarks/nasbench101-csv';
+import { resolveConfig } from '../../lib/controller/config';
+import {
+  controllerCacheRoot,
+  controllerKey,
+  controllerKeyConfig,
+  NASBENCH101_CELL_VIEW,
+  NASBENCH101_GRAMMAR,
+  trainedController,
+  type TrainedControllerOptions,
+} from '../../lib/experiments/trained-controller';
+import type { Cell } from '../../lib/spaces/nasbench101/cell';
+import { encodeCell } from '../../lib/spaces/nasbench101/encoding';
+import { hashCell } from '../../lib/spaces/nasbench101/graph';
+import { buildSpaceCacheFirst } from '../space-cache';
+
+buildSpaceCacheFirst();
+
+const cacheDir = mkdtempSync(join(tmpdir(), 'dnas-trained-controller-'));
+/** A controller small enough to train in well under a second: 40 cells, 3 steps, 8 hidden units, 4 factors. */
+const TINY: TrainedControllerOptions = { labelled: 40, heldOut: 10, steps: 3, batchSize: 20, seed: 7, controller: { hidden: 8, latentDim: 4 }, cacheDir, progress: false };
+
+beforeAll(async () => {
+  await initBackend({ force: 'wasm', quiet: true });
+});
+afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
+
+describe('trainedController', () => {
+  it('trains once, then a cache hit returns a controller with identical predictions and history', async () => {
+    const first = await trainedController(TINY);
+    const second = await trainedController(TINY);
+    expect([first.fromCache, second.fromCache]).toEqual([false, true]);
+    expect(second.key).toBe(first.key);
+    expect(second.dir).toBe(join(cacheDir, 'controllers', first.key));
+    expect(second.history).toEqual(first.history);
+    expect(first.history).toHaveLength(2); // 40 cells / batch 20 = 2 steps an epoch: 3 steps = 2 epochs
+    const a = first.controller.encode(first.heldOut.tokens).mu;
+    const b = second.controller.encode(second.heldOut.tokens).mu;
+    expect(b).toEqual(a);
+    expect(second.controller.predict(b).accuracy).toEqual(first.controller.predict(a).accuracy);
+    expect(second.controller.decode(b)).toEqual(first.controller.decode(a));
+    first.controller.dispose();
+    second.controller.dispose();
+  });
+
+  it('gives a different key, and trains anew, when any part of the config changes', async () => {
+    const base = await trainedController(TINY);
+    const variants = [
+      { ...TINY, controller: { ...TINY.controller, lossWeights: { beta: 2 } } },
+      { ...TINY, steps: 4 },
+      { ...TINY, labelled: 41 },
+      { ...TINY, seed: 8 },
+      { ...TINY, batchSize: 10 },
+    ];
+    const keys = new Set([base.key]);
+    for (const options of variants) {
+      const other = await trainedController(options);
+      expect(other.fromCache).toBe(false);
+      keys.add(other.key);
+      other.controller.dispose();
+    }
+    expect(keys.size).toBe(variants.length + 1);
+    base.controller.dispose();
+  });
+
+  it('keys on the resolved config: key order does not matter, defaults written out do not change it', () => {
+    const config = resolveConfig(NASBENCH101_GRAMMAR, { seed: 1 });
+    const schedule = { labelled: 1, heldOut: 1, steps: 1, batchSize: 1, seed: 1 };
+    const reordered = { seed: 1, batchSize: 1, steps: 1, heldOut: 1, labelled: 1 };
+    const key = controllerKey(controllerKeyConfig(config, schedule, 'abc'));
+    expect(key).toMatch(/^[0-9a-f]{16}$/);
+    expect(controllerKey(controllerKeyConfig(config, reordered, 'abc'))).toBe(key);
+    expect(controllerKey(controllerKeyConfig(resolveConfig(NASBENCH101_GRAMMAR, { seed: 1, hidden: 26, latentDim: 26 }), schedule, 'abc'))).toBe(key);
+    // A different table file is a different controller.
+    expect(controllerKey(controllerKeyConfig(config, schedule, 'abd'))).not.toBe(key);
+  });
+
+  it('trains the same weights from the same seed without a cache (determinism)', async () => {
+    const a = await trainedController({ ...TINY, cache: false });
+    const b = await trainedController({ ...TINY, cache: false });
+    expect([a.dir, a.fromCache]).toEqual([null, false]);
+    expect(b.controller.encode(b.heldOut.tokens).mu).toEqual(a.controller.encode(a.heldOut.tokens).mu);
+    a.controller.dispose();
+    b.controller.dispose();
+  });
+
+  it('draws disjoint training and held-out table cells, the held-out ones independent of the training count', async () => {
+    const csv = loadNasbench101Csv();
+    const a = await trainedController({ ...TINY, cache: false });
+    const b = await trainedController({ ...TINY, labelled: 60, cache: false });
+    expect(b.heldOut.hashes).toEqual(a.heldOut.hashes);
+    expect(b.train.hashes.slice(0, 40)).toEqual(a.train.hashes);
+    expect(a.train.hashes.filter((h) => a.heldOut.hashes.includes(h))).toEqual([]);
+    expect(new Set(b.train.hashes).size).toBe(60);
+    // Cells, tokens and labels line up with the table: the cell hashes to its key, accuracy is the table's.
+    a.heldOut.cells.forEach((cell, i) => {
+      expect(hashCell(cell)).toBe(a.heldOut.hashes[i]);
+      expect(a.heldOut.tokens[i]).toEqual(encodeCell(cell));
+      expect(a.heldOut.accuracy[i]).toBe(csv.records.get(a.heldOut.hashes[i])!.valAccuracy);
+    });
+    a.controller.dispose();
+    b.controller.dispose();
+  });
+
+  it('refuses a cache folder whose saved config differs from its key', async () => {
+    const options = { ...TINY, seed: 11 };
+    const trained = await trainedController(options);
+    trained.controller.dispose();
+    const file = join(controllerCacheRoot(cacheDir), trained.key, 'training.json');
+    expect(existsSync(file)).toBe(true);
+    const saved = JSON.parse(readFileSync(file, 'utf8'));
+    writeFileSync(file, JSON.stringify({ ...saved, keyConfig: { ...saved.keyConfig, schedule: { ...saved.keyConfig.schedule, steps: 99 } } }));
+    await expect(trainedController(options)).rejects.toThrow(`cached under key ${trained.key} but holds a different config`);
+  });
+
+  it('rejects bad counts and more cells than the table holds', async () => {
+    await expect(trainedController({ ...TINY, labelled: 0 })).rejects.toThrow('labelled must be an integer ≥ 1: got 0');
+    await expect(trainedController({ ...TINY, steps: 1.5 })).rejects.toThrow('steps must be an integer ≥ 1: got 1.5');
+    await expect(trainedController({ ...TINY, labelled: 30_000, heldOut: 2 })).rejects.toThrow('labelled + heldOut must be at most the 30001 table cells: got 30000 + 2');
+  });
+});
+
+describe('NASBENCH101_CELL_VIEW', () => {
+  // A 4-vertex cell in = conv3x3 → maxpool → out plus a skip in → out (valid, nothing to prune).
+  const cell: Cell = {
+    matrix: [
+      [0, 1, 0, 1],
+      [0, 0, 1, 0],
+      [0, 0, 0, 1],
+      [0, 0, 0, 0],
+    ],
+    ops: ['input', 'conv3x3-bn-relu', 'maxpool3x3', 'output'],
+  };
+
+  it('reads a sequence back as its cell, in token-column order', () => {
+    const back = NASBENCH101_CELL_VIEW.cellOf(encodeCell(cell));
+    expect(back).toEqual(cell);
+    const attributes = NASBENCH101_CELL_VIEW.attributes(back!);
+    expect([attributes.op1, attributes.op2, attributes.op3, attributes.depth, attributes.inputToOutput]).toEqual(['conv3x3-bn-relu', 'maxpool3x3', 'none', 3, true]); // depth: in → 3×3 → pool → out, 3 edges
+  });
+
+  it('gives null for a well-formed sequence that is not a valid cell (no input→output path)', () => {
+    const noPath: Cell = { matrix: [[0, 1, 0], [0, 0, 0], [0, 0, 0]], ops: ['input', 'conv1x1-bn-relu', 'output'] };
+    // encodeCell validates, so spell the tokens by hand: vertex 1: edge from 0, op conv1x1; vertex 2: no edges, output.
+    const tokens = [2, 3, 1, 1, 6, ...new Array<number>(22).fill(0)];
+    expect(tokens).toHaveLength(27);
+    expect(NASBENCH101_CELL_VIEW.cellOf(tokens)).toBeNull();
+    expect(() => encodeCell(noPath)).toThrow();
+  });
+
+  it('scores the primary attributes (no derived counts, params or FLOPs)', () => {
+    expect(NASBENCH101_CELL_VIEW.attributeNames).toEqual(['op1', 'op2', 'op3', 'op4', 'op5', 'vertices', 'edges', 'depth', 'width', 'inputToOutput']);
+  });
+});
