@@ -1,8 +1,11 @@
 // Finds the folder holding the benchmark data files (env var, project datasets/, shared datasets/).
 // It only resolves paths: it never reads, copies or downloads data.
-import { existsSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { projectRoot } from '../project-folders';
 import { DataFileError } from './errors';
+
+export { projectRoot };
 
 /** Environment variable that names the data folder; it wins over every default place. */
 export const DATA_DIR_ENV = 'DNAS_DATA_DIR';
@@ -21,21 +24,6 @@ export interface DataFolderOptions {
 export interface DataCandidate {
   readonly dir: string;
   readonly source: string;
-}
-
-/**
- * The project root: the nearest folder at or above `startDir` holding package.json.
- * Found from this file's location, not process.cwd(), so notebooks and tests agree.
- * @throws Error when no package.json exists above `startDir`.
- */
-export function projectRoot(startDir: string = __dirname): string {
-  let dir = resolve(startDir);
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no package.json found in ${startDir} or any folder above it`);
-    dir = parent;
-  }
 }
 
 /**

@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Presets, SingleBar } from 'cli-progress';
-import { projectRoot } from '../benchmarks/data-folder';
+import { projectRoot } from '../project-folders';
 import type { QueryEvent, QuerySink } from '../benchmarks/tabular';
 import { Rng } from '../random';
 import { COMPRESSED_LOG_SUFFIX, compressQueryLog, QueryLog, type QueryLogRow } from '../report/query-log';

@@ -11,7 +11,8 @@ import { validateCell, type Cell } from '../spaces/nasbench101/cell';
 import { networkFlopsM } from '../spaces/nasbench101/cost';
 import { allowedNextTokens, decodeTokens, encodeCell, SEQUENCE_LENGTH, VOCAB_SIZE } from '../spaces/nasbench101/encoding';
 import { CELL_PRIMARY_ATTRIBUTE_NAMES, cellAttributes } from '../spaces/nasbench101/attributes';
-import { CACHE_DIR_ENV, loadNasbench101Space, type Nasbench101Space } from '../spaces/nasbench101/space';
+import { loadNasbench101Space, type Nasbench101Space } from '../spaces/nasbench101/space';
+import { cacheRoot } from '../project-folders';
 import type { CellView } from '../analysis/controller-scores';
 
 /** The NAS-Bench-101 token grammar the controller decodes with. */
@@ -99,7 +100,8 @@ export interface TrainedController {
 
 const FORMAT = 'dnas-trained-controller';
 const FORMAT_VERSION = 1;
-const TRAINING_FILE = 'training.json';
+/** The training record saved beside a cached controller's weights. */
+export const TRAINING_FILE = 'training.json';
 /** Print a progress line at least this often during training. */
 const PROGRESS_INTERVAL_MS = 20_000;
 
@@ -159,7 +161,7 @@ export async function trainedController(options: TrainedControllerOptions): Prom
   const controller = createController(NASBENCH101_GRAMMAR, config);
   const history = trainWithProgress(controller, train, { steps: options.steps, batchSize, rng: new Rng(options.seed).fork('train'), label: `controller ${key}`, progress: options.progress ?? true });
   const trainSeconds = (Date.now() - started) / 1000;
-  if (dir !== null) saveAtomically(dir, controller, { format: FORMAT, version: FORMAT_VERSION, keyConfig, history, trainSeconds });
+  if (dir !== null) saveControllerAtomically(dir, controller, { format: FORMAT, version: FORMAT_VERSION, keyConfig, history, trainSeconds });
   return { controller, key, keyConfig, dir, fromCache: false, train, heldOut, history, trainSeconds };
 }
 
@@ -183,7 +185,7 @@ export function controllerKey(keyConfig: Record<string, unknown>): string {
 
 /** `<cacheDir>/controllers`: option, else $DNAS_CACHE_DIR, else `<project root>/.cache` (as the space cache). */
 export function controllerCacheRoot(cacheDir?: string): string {
-  return join(cacheDir ?? process.env[CACHE_DIR_ENV] ?? join(projectRoot(), '.cache'), 'controllers');
+  return join(cacheRoot(cacheDir), 'controllers');
 }
 
 /**
@@ -241,8 +243,11 @@ function trainWithProgress(controller: Controller, data: LabelledCells, options:
   return history;
 }
 
-/** Save into a temporary sibling folder, then rename it into place (readers never see half a controller). */
-function saveAtomically(dir: string, controller: Controller, training: Record<string, unknown>): void {
+/**
+ * Save a controller and its training record into a temporary sibling folder, then rename it into
+ * place (readers never see half a controller; a concurrent writer of the same key wins, its copy is kept).
+ */
+export function saveControllerAtomically(dir: string, controller: Controller, training: Record<string, unknown>): void {
   mkdirSync(dirname(dir), { recursive: true });
   const temp = `${dir}.${process.pid}.${Date.now()}.tmp`;
   controller.save(temp);
@@ -266,13 +271,3 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** The folder holding package.json above this file (the project root). */
-function projectRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no package.json above ${__dirname}: pass cacheDir or set ${CACHE_DIR_ENV}`);
-    dir = parent;
-  }
-  return dir;
-}

@@ -1,8 +1,8 @@
 // VAENAS §5.3 on a tabular problem: the evaluated set, VAE samplers cached on disk by a hash of what
 // fixes their weights, max-of-K sampling runs (Table 4), sampled accuracy distributions (Fig 2) and
 // evolution seeded by a sampler. It composes lib/samplers and lib/search; no figures, no notebook I/O.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Controller, resolveConfig, type ControllerOptions, type EpochLoss } from '../controller/index';
 import { percentileRank, summarize } from '../analysis/stats';
 import { mannWhitneyU } from '../analysis/mann-whitney';
@@ -12,7 +12,8 @@ import { uniformSampler } from '../samplers/uniform';
 import { selectTopFraction, trainVae, vaeControllerOptions, vaeSampler, VAE_SAMPLER_SCHEDULE, VAENAS_SELECTION, type TopSelection, type VaeSampler } from '../samplers/vae';
 import { regularizedEvolution, type EvolutionOptions } from '../search/evolution';
 import { runSearch, type SearchResult } from '../search/search';
-import { controllerCacheRoot, controllerKey } from './trained-controller';
+import { cacheRoot } from '../project-folders';
+import { controllerKey, saveControllerAtomically, TRAINING_FILE } from './trained-controller';
 import { loadProblem, type SearchProblem } from './problems';
 
 /**
@@ -130,7 +131,6 @@ export interface CachedVaeSampler<C> {
 
 const CACHE_FORMAT = 'vaenas-sampler';
 const CACHE_VERSION = 1;
-const TRAINING_FILE = 'training.json';
 
 /**
  * VAENAS Algorithm 1 on `problem`: draw the evaluated set (`Rng(seed).fork('evaluated')`), select the
@@ -153,7 +153,7 @@ export function cachedVaeSampler<C>(problem: SearchProblem<C>, options: CachedVa
     evaluated: evaluated.cells.length, topFraction, noiseStd, seed: options.seed, schedule, controller: config,
   };
   const key = controllerKey(keyConfig);
-  const dir = options.cache === false ? null : join(dirname(controllerCacheRoot(options.cacheDir)), 'vae-samplers', key);
+  const dir = options.cache === false ? null : join(cacheRoot(options.cacheDir), 'vae-samplers', key);
   const finish = (controller: Controller, history: readonly EpochLoss[], trainSeconds: number, fromCache: boolean): CachedVaeSampler<C> => ({
     sampler: vaeSampler(problem.space, controller), evaluated, selection, key, keyConfig, fromCache, history, trainSeconds, dispose: () => controller.dispose(),
   });
@@ -166,7 +166,7 @@ export function cachedVaeSampler<C>(problem: SearchProblem<C>, options: CachedVa
   const cells = selection.indices.map((i) => evaluated.cells[i]);
   const { controller, history } = trainVae(problem.space, cells, selection.indices.map((i) => evaluated.accuracies[i]), { ...schedule, controller: options.controller, seed: options.seed });
   const trainSeconds = (Date.now() - started) / 1000;
-  if (dir !== null) saveAtomically(dir, controller, { key, keyConfig, history, trainSeconds });
+  if (dir !== null) saveControllerAtomically(dir, controller, { key, keyConfig, history, trainSeconds });
   return finish(controller, history, trainSeconds, false);
 }
 
@@ -346,19 +346,4 @@ export function samplingCost(runs: readonly MaxOfKRun[]): SamplingCost {
     draws: mean((r) => r.draws), outsideTable: mean((r) => r.outsideTable), duplicates: mean((r) => r.duplicates),
     invalid: mean((r) => r.redraws.invalid ?? 0), excluded: mean((r) => r.redraws.excluded ?? 0),
   };
-}
-
-/** Save into a temporary sibling folder, then rename it into place (readers never see half a sampler). */
-function saveAtomically(dir: string, controller: Controller, training: Record<string, unknown>): void {
-  mkdirSync(dirname(dir), { recursive: true });
-  const temp = `${dir}.${process.pid}.${Date.now()}.tmp`;
-  controller.save(temp);
-  writeFileSync(join(temp, TRAINING_FILE), `${JSON.stringify(training, null, 2)}\n`);
-  try {
-    renameSync(temp, dir);
-  } catch (err) {
-    // Another process saved the same key first: it holds the same VAE, keep it.
-    rmSync(temp, { recursive: true, force: true });
-    if (!existsSync(join(dir, TRAINING_FILE))) throw err;
-  }
 }

@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { buf as crc32 } from 'crc-32';
+import { CACHE_DIR_ENV, cacheRoot } from '../../project-folders';
 import type { Cell } from './cell';
 import { enumerateNasbench101, unpackCell, type PackedSpace } from './enumerate';
 
@@ -12,8 +13,7 @@ export const NASBENCH101_SIZE = 423_624;
 /** Cache file name inside the cache folder. */
 export const SPACE_CACHE_FILE = 'nasbench101-space.bin';
 
-/** Environment variable naming the cache folder (overrides the default, not the option). */
-export const CACHE_DIR_ENV = 'DNAS_CACHE_DIR';
+export { CACHE_DIR_ENV };
 
 /** The space, as other code uses it. Indices run over cells in ascending hash order. */
 export interface Nasbench101Space {
@@ -127,20 +127,9 @@ export function writeSpaceCache(path: string, space: PackedSpace): void {
   renameSync(temp, path);
 }
 
-/** The folder holding package.json above this file (the project root). */
-function projectRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no package.json above ${__dirname}: pass cacheDir or set ${CACHE_DIR_ENV}`);
-    dir = parent;
-  }
-  return dir;
-}
-
 /** Cache file path: option, else $DNAS_CACHE_DIR, else `<project root>/.cache`. */
 export function spaceCachePath(cacheDir?: string): string {
-  return join(cacheDir ?? process.env[CACHE_DIR_ENV] ?? join(projectRoot(), '.cache'), SPACE_CACHE_FILE);
+  return join(cacheRoot(cacheDir), SPACE_CACHE_FILE);
 }
 
 /** The cached space, or null (with a message unless quiet) when missing or corrupt. */

@@ -1,0 +1,27 @@
+// The project's own folders: its root (where package.json is) and the cache folder every cached
+// artefact (enumerated space, trained controllers, VAE samplers) lives under. Paths only: no I/O beyond existsSync.
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+/** Environment variable naming the cache folder (overrides the default, not an explicit option). */
+export const CACHE_DIR_ENV = 'DNAS_CACHE_DIR';
+
+/**
+ * The project root: the nearest folder at or above `startDir` holding package.json.
+ * Found from this file's location, not process.cwd(), so notebooks and tests agree.
+ * @throws Error when no package.json exists above `startDir`.
+ */
+export function projectRoot(startDir: string = __dirname): string {
+  let dir = resolve(startDir);
+  for (;;) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`no package.json found in ${startDir} or any folder above it`);
+    dir = parent;
+  }
+}
+
+/** The cache folder: `cacheDir` when given, else $DNAS_CACHE_DIR, else `<project root>/.cache`. */
+export function cacheRoot(cacheDir?: string): string {
+  return cacheDir ?? process.env[CACHE_DIR_ENV] ?? join(projectRoot(), '.cache');
+}
