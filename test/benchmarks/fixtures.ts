@@ -2,11 +2,12 @@
 // Test support only: never imported from lib/.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Cell } from '../../lib/spaces/nasbench101/cell';
+import { REAL_DATASETS } from '../real-data';
 
-/** The read-only real data (/work/shared/datasets), as the project sees it: ../shared/datasets. */
-export const SHARED_DATASETS = resolve(__dirname, '..', '..', '..', 'shared', 'datasets');
+/** The read-only real data, in the folder the library resolves (see test/real-data.ts). */
+export const SHARED_DATASETS = REAL_DATASETS;
 
 /** A fresh empty folder under the OS temp dir. */
 export function tempDir(): string {

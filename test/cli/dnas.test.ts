@@ -2,9 +2,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { NB101_DATA } from '../real-data';
 
 const ROOT = join(__dirname, '..', '..');
-const CELLS_1K = join(ROOT, '..', 'shared', 'datasets', 'nasbench101', 'cells-1k.jsonl');
+const CELLS_1K = join(NB101_DATA, 'cells-1k.jsonl');
 
 /** Run the real `dnas` entry (bin of package.json) and parse its JSON. */
 function dnas(...args: string[]): unknown {

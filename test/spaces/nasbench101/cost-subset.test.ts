@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { networkParams } from '../../../lib/spaces/nasbench101/cost';
 import { loadNasbench101Space } from '../../../lib/spaces/nasbench101/space';
+import { NB101_DATA } from '../../real-data';
 
-const CSV = join(__dirname, '..', '..', '..', '..', 'shared', 'datasets', 'nasbench101', 'val-subset-30k.csv');
+const CSV = join(NB101_DATA, 'val-subset-30k.csv');
 
 describe('networkParams on val-subset-30k', () => {
   it('equals the stored params of all 30,001 cells, recovered from the space by hash', { timeout: 300_000 }, async () => {

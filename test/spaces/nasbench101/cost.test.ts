@@ -6,8 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { InvalidCellError, type Cell } from '../../../lib/spaces/nasbench101/cell';
 import { hashCell } from '../../../lib/spaces/nasbench101/graph';
 import { cellFlops, cellParams, networkFlops, networkFlopsM, networkParams, vertexChannels } from '../../../lib/spaces/nasbench101/cost';
+import { NB101_DATA } from '../../real-data';
 
-const DATA = join(__dirname, '..', '..', '..', '..', 'shared', 'datasets', 'nasbench101');
+const DATA = NB101_DATA;
 
 function readJsonl<T>(file: string): T[] {
   return readFileSync(join(DATA, file), 'utf8').trim().split(/\r?\n/).map((line) => JSON.parse(line) as T);

@@ -1,5 +1,6 @@
 // Tests of the SemiNAS token encoding: literal cells, a round trip over cells-1k, one toThrow per
 // grammar rule, and random walks through the masks.
+import { NB101_DATA } from '../../real-data';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,7 +19,7 @@ import {
   VOCAB_SIZE,
 } from '../../../lib/spaces/nasbench101/encoding';
 
-const DATA = join(__dirname, '..', '..', '..', '..', 'shared', 'datasets', 'nasbench101');
+const DATA = NB101_DATA;
 
 // The smallest cell: input → output. Column 1 = [edge 0→1 = 2, op 6], the rest padding.
 const TWO: Cell = { matrix: [[0, 1], [0, 0]], ops: ['input', 'output'] };

@@ -1,5 +1,6 @@
 // Tests of the NAS-Bench-101 enumeration: literal small spaces, packing, and the full space
 // against the benchmark's own facts (423,624 cells; every hash of the real 30k subset).
+import { NB101_DATA } from '../../real-data';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +14,7 @@ import {
   type PackedSpace,
 } from '../../../lib/spaces/nasbench101/enumerate';
 
-const DATA = join(__dirname, '..', '..', '..', '..', 'shared', 'datasets', 'nasbench101');
+const DATA = NB101_DATA;
 
 /** The 30,001 hashes of val-subset-30k.csv (real NAS-Bench-101 cells). */
 function subsetHashes(): string[] {

@@ -7,8 +7,9 @@ import { Rng } from '../../../lib/random';
 import type { Cell, Op } from '../../../lib/spaces/nasbench101/cell';
 import { benchmarkLabelling, hashCell } from '../../../lib/spaces/nasbench101/graph';
 import { hashPackedCell, labeledRepresentatives, packCell, unpackCell } from '../../../lib/spaces/nasbench101/enumerate';
+import { NB101_DATA } from '../../real-data';
 
-const DATA = join(__dirname, '..', '..', '..', '..', 'shared', 'datasets', 'nasbench101');
+const DATA = NB101_DATA;
 
 type RealCell = Cell & { hash: string };
 

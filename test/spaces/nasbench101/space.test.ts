@@ -1,5 +1,6 @@
 // Tests of the NAS-Bench-101 space table and its disk cache: lookups against real data,
 // cache round-trip, and detection (then rebuild) of damaged cache files.
+import { NB101_DATA } from '../../real-data';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,7 @@ import {
   type Nasbench101Space,
 } from '../../../lib/spaces/nasbench101/space';
 
-const DATA = join(__dirname, '..', '..', '..', '..', 'shared', 'datasets', 'nasbench101');
+const DATA = NB101_DATA;
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'dnas-space-'));
