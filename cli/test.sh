@@ -20,7 +20,9 @@ node -e '
   let notebooks = { notebooks: [], failed: { name: "(runner did not finish)" } };
   try { notebooks = require("./reports/notebooks-summary.json"); } catch {}
   const ran = notebooks.notebooks.length, failed = notebooks.failed ? 1 : 0;
-  console.log(`vitest: ${tests.numPassedTests} passed, ${tests.numFailedTests} failed; notebooks at smoke scale: ${ran} executed, ${failed} failed`);
-  console.log(`${tests.numPassedTests + ran} passed, ${tests.numFailedTests + failed} failed`);
+  // A test file that fails before any test runs (an import or a missing file) counts as one failure.
+  const broken = tests.testResults.filter((f) => f.status === "failed" && !f.assertionResults.some((a) => a.status === "failed")).length;
+  console.log(`vitest: ${tests.numPassedTests} passed, ${tests.numFailedTests} failed, ${broken} files failed to load; notebooks at smoke scale: ${ran} executed, ${failed} failed`);
+  console.log(`${tests.numPassedTests + ran} passed, ${tests.numFailedTests + broken + failed} failed`);
 '
 [ "$vitest_status" = 0 ] && [ "$notebooks_status" = 0 ]

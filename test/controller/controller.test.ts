@@ -1,5 +1,6 @@
 // Tests of the DNAS controller on NAS-Bench-101 token sequences (wasm backend): shapes,
 // determinism, validation, learning on real cells, masked decoding, save/load, no leaks.
+import { NB101_DATA } from '../real-data';
 import * as tf from '@tensorflow/tfjs';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ import { Rng } from '../../lib/random';
 import type { Cell } from '../../lib/spaces/nasbench101/cell';
 import { allowedNextTokens, decodeTokens, encodeCell, SEQUENCE_LENGTH, VOCAB_SIZE } from '../../lib/spaces/nasbench101/encoding';
 
-const DATA = join(__dirname, '..', '..', '..', 'shared', 'datasets', 'nasbench101');
+const DATA = NB101_DATA;
 const NB101: TokenGrammar = { sequenceLength: SEQUENCE_LENGTH, vocabSize: VOCAB_SIZE, allowedNextTokens };
 
 /** 300 real cells of cells-1k that the 30k subset labels, as tokens + validation accuracy. */

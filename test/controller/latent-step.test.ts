@@ -1,5 +1,6 @@
 // Tests of Eq 7 and the growing step-size loop: direction of the step, acceptance through the
 // callback, stopping rules, and one toThrow per validation rule.
+import { NB101_DATA } from '../real-data';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +10,7 @@ import { Rng } from '../../lib/random';
 import type { Cell } from '../../lib/spaces/nasbench101/cell';
 import { allowedNextTokens, encodeCell, SEQUENCE_LENGTH, VOCAB_SIZE } from '../../lib/spaces/nasbench101/encoding';
 
-const DATA = join(__dirname, '..', '..', '..', 'shared', 'datasets', 'nasbench101');
+const DATA = NB101_DATA;
 const NB101: TokenGrammar = { sequenceLength: SEQUENCE_LENGTH, vocabSize: VOCAB_SIZE, allowedNextTokens };
 
 let controller: Controller;
