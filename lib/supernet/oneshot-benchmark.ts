@@ -1,0 +1,98 @@
+// The supernet as a benchmark the search harness can query: a sub-network's "record" is its
+// inherited-weight validation accuracy (computed on first use, memoised, optionally kept in a
+// JSON Lines file so every method and FLOPs limit shares one set of evaluations) and its exact cost.
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { TabularBenchmark, type BenchmarkRecord, type QuerySink } from '../benchmarks/tabular';
+import { evaluateSubnet, type EvaluationData } from './evaluate';
+import type { Architecture } from './space';
+import type { Supernet } from './supernet';
+
+/** A sub-network's one-shot record: inherited-weight accuracy on the validation split, exact cost. */
+export interface OneShotRecord extends BenchmarkRecord {
+  readonly flopsM: number;
+  readonly params: number;
+}
+
+/**
+ * Evaluates sub-networks of one trained supernet on fixed data, once each. With `cacheFile`,
+ * evaluations persist across processes; the caller must name the file after the supernet and the
+ * data (a different supernet must not read another's cache).
+ */
+export class SubnetEvaluator {
+  private readonly memo = new Map<string, number>();
+  /** Evaluations actually computed by this object (memo and file hits excluded). */
+  computed = 0;
+
+  constructor(
+    readonly supernet: Supernet,
+    private readonly data: EvaluationData,
+    private readonly cacheFile?: string,
+  ) {
+    if (cacheFile !== undefined && existsSync(cacheFile)) {
+      for (const line of readFileSync(cacheFile, 'utf8').split('\n')) {
+        if (line.trim() === '') continue;
+        const row = JSON.parse(line) as { key: string; valAccuracy: number };
+        this.memo.set(row.key, row.valAccuracy);
+      }
+    }
+  }
+
+  /** Evaluations known (memoised or read from the cache file). */
+  get known(): number {
+    return this.memo.size;
+  }
+
+  /** The record of `arch` (evaluating it when new). @throws RangeError for an architecture outside the space. */
+  record(arch: Architecture): OneShotRecord {
+    const space = this.supernet.space;
+    const key = space.key(arch);
+    let accuracy = this.memo.get(key);
+    if (accuracy === undefined) {
+      accuracy = evaluateSubnet(this.supernet, arch, this.data);
+      this.computed++;
+      this.memo.set(key, accuracy);
+      if (this.cacheFile !== undefined) {
+        mkdirSync(dirname(this.cacheFile), { recursive: true });
+        appendFileSync(this.cacheFile, `${JSON.stringify({ key, valAccuracy: accuracy })}\n`);
+      }
+    }
+    return { valAccuracy: accuracy, flopsM: space.flopsM(arch), params: space.params(arch) };
+  }
+}
+
+/** A Map whose every key of the space is present, its value computed on first `get` (what TabularBenchmark reads). */
+class LazyRecords extends Map<string, OneShotRecord> {
+  constructor(private readonly evaluator: SubnetEvaluator) {
+    super();
+  }
+
+  override get(key: string): OneShotRecord | undefined {
+    let record = super.get(key);
+    if (record === undefined) {
+      record = this.evaluator.record(key.split('-') as unknown as Architecture);
+      super.set(key, record);
+    }
+    return record;
+  }
+
+  override get size(): number {
+    return this.evaluator.supernet.space.size;
+  }
+}
+
+/**
+ * A benchmark over every sub-network of the supernet, charged per distinct architecture like the
+ * tabular ones (so random, evolution and the controllers run on it unchanged). Nothing is out of
+ * domain: every architecture of the space has weights.
+ */
+export function oneShotBenchmark(evaluator: SubnetEvaluator, options: { readonly name?: string; readonly budget?: number; readonly log?: QuerySink } = {}): TabularBenchmark<Architecture, OneShotRecord> {
+  const space = evaluator.supernet.space;
+  return new TabularBenchmark<Architecture, OneShotRecord>({
+    name: options.name ?? `${space.name}-oneshot`,
+    records: new LazyRecords(evaluator),
+    keyOf: (arch) => space.key(arch),
+    budget: options.budget,
+    log: options.log,
+  });
+}

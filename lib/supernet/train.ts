@@ -1,0 +1,137 @@
+// Single-path one-shot training of the supernet (SPOS; VAENAS §3.3): each step samples one
+// sub-network and updates only its weights with SGD + Nesterov momentum under a cosine learning
+// rate. Checkpoints let a killed run resume at the same step with the same batches and momentum.
+import * as tf from '@tensorflow/tfjs';
+import { mkdirSync } from 'node:fs';
+import { softmaxCrossEntropy } from '../controller/fast-ops';
+import { Rng, type Seed } from '../random';
+import { makeBatch, stepIndices, type LabelledImages, type Normalisation } from './batches';
+import type { Architecture } from './space';
+import { SUPERNET_FILE, Supernet } from './supernet';
+import { hasTensorMap, readTensorMap, writeTensorMap } from './tensor-file';
+
+/** Training settings; defaults are this workbook's CPU-scale choices (SPOS uses SGD, momentum 0.9, wd 4e-5). */
+export interface TrainOptions {
+  readonly steps: number;
+  /** Images per step (default 64). */
+  readonly batchSize?: number;
+  /** Peak learning rate of the cosine schedule (default 0.05). */
+  readonly learningRate?: number;
+  /** Nesterov momentum (default 0.9, SPOS). */
+  readonly momentum?: number;
+  /** L2 weight decay on convolution and dense weights, not on BN (default 4e-5, SPOS). */
+  readonly weightDecay?: number;
+  /** Seed of the batch order and of `sample`'s generator. */
+  readonly seed: Seed;
+  /** The sub-network of step `step` (uniform, VAENAS Γ with its ε schedule, or a fixed one for stand-alone training). */
+  readonly sample: (step: number, rng: Rng) => Architecture;
+  /** Folder for checkpoints; a checkpoint there with the same settings is resumed. */
+  readonly checkpointDir?: string;
+  /** Save a checkpoint every this many steps (default 200). */
+  readonly checkpointEvery?: number;
+  /** Called after each step with the step's loss. */
+  readonly onStep?: (info: { step: number; steps: number; loss: number; arch: Architecture }) => void;
+}
+
+/** What training did. */
+export interface TrainReport {
+  readonly steps: number;
+  /** Step the run started from (> 0 after a resume). */
+  readonly resumedAt: number;
+  /** Mean loss over the last min(100, steps) steps. */
+  readonly finalLoss: number;
+  /** How often each architecture key was trained (path counts; SPOS fairness check). */
+  readonly pathsTrained: number;
+}
+
+const MOMENTUM_FILE = 'momentum';
+
+/**
+ * Train `supernet` in place on `data` for `options.steps` single-path steps.
+ * @throws RangeError for non-positive steps or batch size; Error when the loss is not finite
+ *   (it names the step and the architecture).
+ */
+export function trainSupernet(supernet: Supernet, data: LabelledImages, norm: Normalisation, options: TrainOptions): TrainReport {
+  const { steps, seed } = options;
+  const batchSize = options.batchSize ?? 64;
+  if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`training steps must be a positive integer: got ${steps}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batch size must be a positive integer: got ${batchSize}`);
+  const peak = options.learningRate ?? 0.05;
+  const mu = options.momentum ?? 0.9;
+  const wd = options.weightDecay ?? 4e-5;
+  const every = options.checkpointEvery ?? 200;
+  const settings = { steps, batchSize, peak, mu, wd, seed: String(seed), data: data.name };
+  const momentum = new Map<string, tf.Variable>();
+  let start = 0;
+  if (options.checkpointDir && hasTensorMap(options.checkpointDir, SUPERNET_FILE)) {
+    start = resume(supernet, momentum, options.checkpointDir, settings);
+  }
+  const paths = new Set<string>();
+  const recent: number[] = [];
+  for (let step = start; step < steps; step++) {
+    const rng = new Rng(`${seed}/step/${step}`);
+    const arch = options.sample(step, rng);
+    paths.add(supernet.space.key(arch));
+    const lr = 0.5 * peak * (1 + Math.cos((Math.PI * step) / steps));
+    const loss = trainStep(supernet, momentum, data, norm, arch, stepIndices(data.count, batchSize, step, seed), { lr, mu, wd });
+    if (!Number.isFinite(loss)) throw new Error(`supernet loss is not finite at step ${step}: got ${loss} (architecture ${supernet.space.key(arch)}, lr ${lr})`);
+    recent.push(loss);
+    if (recent.length > 100) recent.shift();
+    options.onStep?.({ step, steps, loss, arch });
+    if (options.checkpointDir && ((step + 1) % every === 0 || step + 1 === steps)) {
+      checkpoint(supernet, momentum, options.checkpointDir, { ...settings, step: step + 1 });
+    }
+  }
+  for (const v of momentum.values()) v.dispose();
+  return { steps, resumedAt: start, finalLoss: recent.reduce((a, b) => a + b, 0) / Math.max(recent.length, 1), pathsTrained: paths.size };
+}
+
+function trainStep(supernet: Supernet, momentum: Map<string, tf.Variable>, data: LabelledImages, norm: Normalisation, arch: Architecture, indices: Int32Array, hp: { lr: number; mu: number; wd: number }): number {
+  const ids = supernet.pathWeightIds(arch);
+  const vars = ids.map((id) => supernet.weights.get(id)!);
+  const { x, labels } = makeBatch(data, indices, norm);
+  try {
+    return tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => softmaxCrossEntropy(supernet.forward(arch, x, { kind: 'batch' }), labels), vars);
+      ids.forEach((id, i) => {
+        const v = vars[i];
+        let g: tf.Tensor = grads[v.name];
+        if (hp.wd > 0 && !id.endsWith('gamma') && !id.endsWith('beta') && !id.endsWith('bias')) g = tf.add(g, tf.mul(v, hp.wd));
+        let m = momentum.get(id);
+        if (m === undefined) {
+          m = tf.variable(tf.zerosLike(v), false);
+          momentum.set(id, m);
+        }
+        const next = tf.add(tf.mul(m, hp.mu), g);
+        m.assign(next);
+        // Nesterov: v ← v − lr·(g + μ·m).
+        v.assign(tf.sub(v, tf.mul(tf.add(g, tf.mul(next, hp.mu)), hp.lr)));
+      });
+      return value.dataSync()[0];
+    });
+  } finally {
+    x.dispose();
+  }
+}
+
+function checkpoint(supernet: Supernet, momentum: Map<string, tf.Variable>, dir: string, meta: Record<string, unknown>): void {
+  mkdirSync(dir, { recursive: true });
+  writeTensorMap(dir, MOMENTUM_FILE, momentum);
+  supernet.save(dir, { checkpoint: meta });
+}
+
+function resume(supernet: Supernet, momentum: Map<string, tf.Variable>, dir: string, settings: Record<string, unknown>): number {
+  const { supernet: saved, meta } = Supernet.load(dir);
+  const previous = meta.checkpoint as Record<string, unknown> | undefined;
+  if (previous === undefined) return 0;
+  for (const key of Object.keys(settings)) {
+    if (String(previous[key]) !== String(settings[key])) {
+      saved.dispose();
+      throw new Error(`checkpoint in ${dir} was made with ${key} = ${String(previous[key])}, this run has ${String(settings[key])}: remove the folder or use the same settings`);
+    }
+  }
+  for (const [id, v] of supernet.weights) v.assign(saved.weights.get(id)!);
+  saved.dispose();
+  for (const [id, t] of readTensorMap(dir, MOMENTUM_FILE).tensors) momentum.set(id, tf.variable(t, false));
+  return Number(previous.step);
+}
