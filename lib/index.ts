@@ -80,3 +80,14 @@ export { mixtureSampler, type MixtureSampler, type MixtureOptions } from './samp
 export { selectTopFraction, trainVae, vaeSampler, vaeControllerOptions, trainVaeSampler, VAENAS_SELECTION, VAENAS_NOISE_LEVELS, VAE_SAMPLER_CONTROLLER, VAE_SAMPLER_SCHEDULE, type TopSelection, type TrainVaeOptions, type VaeSampler, type TrainVaeSamplerOptions, type TrainedVaeSampler } from './samplers/vae';
 export { loadVaenasProblem, VAENAS_SCHEDULES, tableLookup, drawEvaluatedSet, cachedVaeSampler, maxOfK, maxOfKSeeds, maxOfKRows, comparisonRows, samplingCost, sampledAccuracies, evolutionRuns, VAENAS_TABLE4_PAPER, MAX_OF_K_DRAWS, type EvaluatedSet, type TableLookup, type CachedVaeSampler, type CachedVaeSamplerOptions, type MaxOfKRun, type MaxOfKRow, type ComparisonRow, type SamplingCost, type SampledAccuracies } from './experiments/vaenas';
 export { samplingDistributionFigure, type DistributionTrace, type DistributionPanel } from './report/figures/vaenas';
+
+// Weight-sharing supernet on real images (issue 6): space, cost, training, evaluation, data, experiments
+export { LayerChoiceSpace, BLOCKS, FASHION_MNIST_SPACE, CIFAR10_SPACE, SMOKE_SPACE, layerShapes, type Architecture, type Block, type SupernetSpaceConfig, type LayerShape } from './supernet/space';
+export { layerCost, fixedCost, architectureCost } from './supernet/cost';
+export { Supernet } from './supernet/supernet';
+export { trainSupernet, type TrainOptions as SupernetTrainOptions, type TrainReport as SupernetTrainReport } from './supernet/train';
+export { evaluateSubnet, recalibrate, type EvaluationData } from './supernet/evaluate';
+export { SubnetEvaluator, oneShotBenchmark, type OneShotRecord } from './supernet/oneshot-benchmark';
+export { registerWasmConvGradients } from './supernet/wasm-conv-gradients';
+export { loadFashionMnist, loadCifar10, splitValidation, firstN, type ImageDataset } from './supernet/data/index';
+export { SUPERNET_SCHEDULES, loadImageSplits, trainedSupernet, searchEvaluationData, supernetEvaluator, trainStandalone, spaceFor, type ImageSplits, type SupernetSchedule, type SupernetSampling, type TrainedSupernet, type StandaloneResult } from './experiments/supernet';

@@ -1,0 +1,285 @@
+// The supernet experiments' shared pipeline: image splits, one trained supernet per setting
+// (cached and resumable under .cache/supernets/<key>), its evaluator, and stand-alone retraining of
+// chosen sub-networks (cached). Notebooks call these; nothing here prints tables or draws figures.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { initBackend } from '../backend';
+import { cacheRoot } from '../project-folders';
+import { Rng } from '../random';
+import { mixtureSampler } from '../samplers/mixture';
+import { uniformSampler } from '../samplers/uniform';
+import { trainVaeSampler, type TrainedVaeSampler } from '../samplers/vae';
+import { channelNormalisation, type Normalisation } from '../supernet/batches';
+import { firstN, loadCifar10, loadFashionMnist, splitValidation, type ImageDataset } from '../supernet/data/index';
+import { accuracyWith, evaluateSubnet, recalibrate, type EvaluationData } from '../supernet/evaluate';
+import { SubnetEvaluator } from '../supernet/oneshot-benchmark';
+import { CIFAR10_SPACE, FASHION_MNIST_SPACE, SMOKE_SPACE, type Architecture, type SupernetSpaceConfig } from '../supernet/space';
+import { SUPERNET_FILE, Supernet } from '../supernet/supernet';
+import { hasTensorMap } from '../supernet/tensor-file';
+import { trainSupernet } from '../supernet/train';
+import { registerWasmConvGradients } from '../supernet/wasm-conv-gradients';
+
+/** The image data sets the supernet experiments read. */
+export type ImageDatasetName = 'fashion-mnist' | 'cifar10';
+
+/** Train / validation / test images with the training split's normalisation. */
+export interface ImageSplits {
+  readonly dataset: ImageDatasetName;
+  /** Training images minus the validation part (supernet and stand-alone training, BN calibration). */
+  readonly train: ImageDataset;
+  /** Held out from the training set: search-time accuracy. */
+  readonly validation: ImageDataset;
+  /** The official test set: final reports only. */
+  readonly test: ImageDataset;
+  readonly norm: Normalisation;
+}
+
+/**
+ * Schedules of the supernet notebooks. Full scale is sized for ≤ 60 min per notebook on 2 CPU
+ * cores (a training step of the full space ≈ 0.2 s, an inherited-weight evaluation ≈ 0.5 s);
+ * smoke scale checks the pipeline in CI in about a minute.
+ */
+export const SUPERNET_SCHEDULES = {
+  smoke: {
+    space: SMOKE_SPACE,
+    trainLimit: 3000,
+    testLimit: 500,
+    validation: 500,
+    calibration: 256,
+    evaluation: 300,
+    supernetSteps: 60,
+    batchSize: 32,
+    learningRate: 0.05,
+    standaloneSteps: 40,
+    budget: 12,
+    seeds: 2,
+    vaenas: { interval: 20, sampled: 24, topFraction: 0.25, vaeSteps: 40, epsilonFinal: 0.5 },
+    rankingSubnets: 4,
+  },
+  full: {
+    space: FASHION_MNIST_SPACE,
+    trainLimit: undefined,
+    testLimit: undefined,
+    validation: 5000,
+    calibration: 512,
+    evaluation: 1000,
+    supernetSteps: 3000,
+    batchSize: 64,
+    learningRate: 0.05,
+    standaloneSteps: 600,
+    budget: 60,
+    seeds: 3,
+    vaenas: { interval: 500, sampled: 100, topFraction: 0.25, vaeSteps: 300, epsilonFinal: 0.5 },
+    rankingSubnets: 10,
+  },
+} as const;
+
+/** One schedule (smoke or full). */
+export type SupernetSchedule = (typeof SUPERNET_SCHEDULES)[keyof typeof SUPERNET_SCHEDULES];
+
+/** The space configuration for a data set at a scale (smoke always uses SMOKE_SPACE on its input shape). */
+export function spaceFor(dataset: ImageDatasetName, schedule: SupernetSchedule): SupernetSpaceConfig {
+  const input = dataset === 'cifar10' ? CIFAR10_SPACE.inputShape : FASHION_MNIST_SPACE.inputShape;
+  return { ...schedule.space, inputShape: input };
+}
+
+/**
+ * Load a data set and hold out `validation` training images (seeded split). The test split is
+ * returned for final reports only. Also initialises the TF.js backend and the wasm conv gradients.
+ */
+export async function loadImageSplits(dataset: ImageDatasetName, options: { validation: number; seed: number; trainLimit?: number; testLimit?: number; dataDir?: string }): Promise<ImageSplits> {
+  await initBackend();
+  registerWasmConvGradients();
+  const load = (split: 'train' | 'test', limit?: number): ImageDataset =>
+    dataset === 'cifar10' ? loadCifar10({ split, limit, dataDir: options.dataDir }) : loadFashionMnist({ split, limit });
+  const all = load('train', options.trainLimit);
+  const { train, validation } = splitValidation(all, options.validation, options.seed);
+  return { dataset, train, validation, test: load('test', options.testLimit), norm: channelNormalisation(train) };
+}
+
+/** How the supernet picks each step's sub-network. */
+export type SupernetSampling =
+  | { readonly kind: 'uniform' }
+  /**
+   * VAENAS Algorithm 2: Γ = (1 − ε)·U + ε·p_θ with ε = min(1, step·ε_inc), ε_inc chosen so ε
+   * reaches `epsilonFinal` at the last step (the paper gives no value); every `interval` steps
+   * `sampled` architectures drawn from Γ are evaluated with the current weights and the VAE is
+   * retrained on the top `topFraction` (Algorithm 1) for `vaeSteps` steps.
+   */
+  | { readonly kind: 'vaenas'; readonly interval: number; readonly sampled: number; readonly topFraction: number; readonly vaeSteps: number; readonly epsilonFinal: number };
+
+/** Options of `trainedSupernet`. */
+export interface TrainedSupernetOptions {
+  readonly config: SupernetSpaceConfig;
+  readonly steps: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  readonly seed: number;
+  readonly sampling: SupernetSampling;
+  /** Evaluation data for VAENAS's periodic ranking (validation images). */
+  readonly rankingData?: EvaluationData;
+  /** false: neither read nor write the cache (default true). */
+  readonly cache?: boolean;
+  readonly cacheDir?: string;
+  /** Called every `progressEvery` steps (default 100). */
+  readonly onProgress?: (line: string) => void;
+}
+
+/** A trained supernet and where it came from. */
+export interface TrainedSupernet {
+  readonly supernet: Supernet;
+  /** 16 hex digits of SHA-256 over everything that fixes the weights. */
+  readonly key: string;
+  readonly keyConfig: Record<string, unknown>;
+  /** Its cache folder (null without cache). */
+  readonly dir: string | null;
+  readonly fromCache: boolean;
+  readonly trainSeconds: number;
+  /** VAENAS only: ε at the end and the number of VAE retrainings. */
+  readonly vaenas?: { readonly epsilonFinal: number; readonly vaeTrainings: number };
+}
+
+const DONE_FILE = 'trained.json';
+
+/**
+ * Train a supernet (or load it from `.cache/supernets/<key>` when trained before with the same
+ * settings and data). An interrupted training resumes from its last checkpoint in that folder.
+ */
+export function trainedSupernet(splits: ImageSplits, options: TrainedSupernetOptions): TrainedSupernet {
+  const keyConfig = { format: 'dnas-supernet-run', version: 1, config: options.config, steps: options.steps, batchSize: options.batchSize, learningRate: options.learningRate, seed: options.seed, sampling: options.sampling, data: dataIdentity(splits) };
+  const key = createHash('sha256').update(JSON.stringify(keyConfig)).digest('hex').slice(0, 16);
+  const dir = options.cache === false ? null : join(cacheRoot(options.cacheDir), 'supernets', key);
+  if (dir !== null && existsSync(join(dir, DONE_FILE)) && hasTensorMap(dir, SUPERNET_FILE)) {
+    const done = JSON.parse(readFileSync(join(dir, DONE_FILE), 'utf8')) as { trainSeconds: number; vaenas?: TrainedSupernet['vaenas'] };
+    return { supernet: Supernet.load(dir).supernet, key, keyConfig, dir, fromCache: true, trainSeconds: done.trainSeconds, vaenas: done.vaenas };
+  }
+  const started = Date.now();
+  const supernet = Supernet.create(options.config, options.seed);
+  const space = supernet.space;
+  const sampling = options.sampling;
+  let vaenas: { epsilonFinal: number; vaeTrainings: number } | undefined;
+  let sample: (step: number, rng: Rng) => Architecture = (_step, rng) => space.sampleUniform(rng);
+  let vae: TrainedVaeSampler<Architecture> | null = null;
+  if (sampling.kind === 'vaenas') {
+    if (options.rankingData === undefined) throw new Error('VAENAS supernet training needs rankingData (validation images) to rank sampled architectures');
+    const inc = sampling.epsilonFinal / options.steps;
+    const uniform = uniformSampler(space);
+    vaenas = { epsilonFinal: 0, vaeTrainings: 0 };
+    sample = (step, rng) => {
+      // Algorithm 2 lines 5–9, at step multiples of the interval (and on resume, when no VAE exists yet).
+      if (step > 0 && (step % sampling.interval === 0 || vae === null)) {
+        const epsilon = Math.min(1, step * inc);
+        const gamma = mixtureSampler(uniform, vae?.sampler ?? uniform, { epsilon, epsilonInc: 0 });
+        const drawn = gamma.draw(sampling.sampled, new Rng(options.seed).fork(`vaenas/rank/${step}`)).cells;
+        const accuracies = drawn.map((arch) => evaluateSubnet(supernet, arch, options.rankingData!));
+        vae?.dispose();
+        vae = trainVaeSampler(space, { cells: drawn, accuracies }, { seed: new Rng(options.seed).fork(`vaenas/vae/${step}`).intSeed(), steps: sampling.vaeSteps, topFraction: sampling.topFraction, batchSize: Math.min(100, Math.max(1, Math.round(sampling.sampled * sampling.topFraction))) });
+        vaenas!.vaeTrainings++;
+        options.onProgress?.(`step ${step}: VAE retrained on the top ${vae.selection.indices.length} of ${drawn.length} (ε = ${epsilon.toFixed(3)})`);
+      }
+      const epsilon = Math.min(1, step * inc);
+      vaenas!.epsilonFinal = epsilon;
+      if (vae === null || epsilon === 0) return space.sampleUniform(rng);
+      return mixtureSampler(uniform, vae.sampler, { epsilon, epsilonInc: 0 }).draw(1, rng).cells[0];
+    };
+  }
+  try {
+    const every = sampling.kind === 'vaenas' ? sampling.interval : 200;
+    trainSupernet(supernet, splits.train, splits.norm, {
+      steps: options.steps,
+      batchSize: options.batchSize,
+      learningRate: options.learningRate,
+      seed: options.seed,
+      sample,
+      checkpointDir: dir ?? undefined,
+      checkpointEvery: every,
+      onStep: ({ step, steps, loss }) => {
+        if ((step + 1) % 100 === 0 || step + 1 === steps) options.onProgress?.(`supernet ${key}: step ${step + 1}/${steps}, loss ${loss.toFixed(3)}, ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      },
+    });
+  } finally {
+    (vae as TrainedVaeSampler<Architecture> | null)?.dispose();
+  }
+  const trainSeconds = (Date.now() - started) / 1000;
+  if (dir !== null) writeJsonAtomically(join(dir, DONE_FILE), { keyConfig, trainSeconds, vaenas });
+  return { supernet, key, keyConfig, dir, fromCache: false, trainSeconds, vaenas };
+}
+
+/** The evaluation data of a schedule: `calibration` training images for BN, `evaluation` validation images. */
+export function searchEvaluationData(splits: ImageSplits, schedule: { calibration: number; evaluation: number }): EvaluationData {
+  return { calibration: firstN(splits.train, schedule.calibration), evaluation: firstN(splits.validation, schedule.evaluation), norm: splits.norm };
+}
+
+/** An evaluator whose results persist next to the supernet (`evaluations-<calibration>-<evaluation>.jsonl`). */
+export function supernetEvaluator(run: TrainedSupernet, data: EvaluationData): SubnetEvaluator {
+  const file = run.dir === null ? undefined : join(run.dir, `evaluations-${data.calibration.count}-${data.evaluation.count}.jsonl`);
+  return new SubnetEvaluator(run.supernet, data, file);
+}
+
+/** A sub-network trained from scratch and tested. */
+export interface StandaloneResult {
+  readonly key: string;
+  readonly steps: number;
+  readonly seed: number;
+  /** Accuracy on the held-out validation images, and on the official test set. */
+  readonly valAccuracy: number;
+  readonly testAccuracy: number;
+  readonly params: number;
+  readonly flopsM: number;
+  readonly trainSeconds: number;
+  readonly fromCache: boolean;
+}
+
+/**
+ * Retrain `arch` from scratch for `steps` SGD steps (the supernet's optimiser and cosine schedule,
+ * on a fresh network holding only this path), then measure validation and test accuracy with BN
+ * statistics estimated on 2,048 training images (or all, if fewer). Cached by architecture,
+ * schedule, seed and data under `.cache/standalone/<key>.json`.
+ */
+export function trainStandalone(splits: ImageSplits, config: SupernetSpaceConfig, arch: Architecture, options: { steps: number; batchSize: number; learningRate: number; seed: number; cache?: boolean; cacheDir?: string }): StandaloneResult {
+  const net = Supernet.create(config, options.seed);
+  const archKey = net.space.key(arch);
+  const keyConfig = { format: 'dnas-standalone', version: 1, config, arch: archKey, steps: options.steps, batchSize: options.batchSize, learningRate: options.learningRate, seed: options.seed, data: dataIdentity(splits) };
+  const file = options.cache === false ? null : join(cacheRoot(options.cacheDir), 'standalone', `${createHash('sha256').update(JSON.stringify(keyConfig)).digest('hex').slice(0, 16)}.json`);
+  if (file !== null && existsSync(file)) {
+    net.dispose();
+    return { ...(JSON.parse(readFileSync(file, 'utf8')) as { result: StandaloneResult }).result, fromCache: true };
+  }
+  const started = Date.now();
+  try {
+    trainSupernet(net, splits.train, splits.norm, { steps: options.steps, batchSize: options.batchSize, learningRate: options.learningRate, seed: options.seed, sample: () => arch });
+    const trainSeconds = (Date.now() - started) / 1000;
+    const calibration = firstN(splits.train, Math.min(2048, splits.train.count));
+    const stats = recalibrate(net, arch, { calibration, evaluation: splits.validation, norm: splits.norm });
+    const mode = { kind: 'fixed' as const, stats };
+    const result: StandaloneResult = {
+      key: archKey,
+      steps: options.steps,
+      seed: options.seed,
+      valAccuracy: accuracyWith(net, arch, { calibration, evaluation: splits.validation, norm: splits.norm }, mode),
+      testAccuracy: accuracyWith(net, arch, { calibration, evaluation: splits.test, norm: splits.norm }, mode),
+      params: net.space.params(arch),
+      flopsM: net.space.flopsM(arch),
+      trainSeconds,
+      fromCache: false,
+    };
+    if (file !== null) writeJsonAtomically(file, { keyConfig, result });
+    return result;
+  } finally {
+    net.dispose();
+  }
+}
+
+/** What identifies the images a run used: data set, split sizes and a fingerprint of the labels. */
+function dataIdentity(splits: ImageSplits): Record<string, unknown> {
+  const fingerprint = (ds: ImageDataset) => createHash('sha256').update(Buffer.from(ds.labels.buffer, ds.labels.byteOffset, ds.labels.byteLength)).update(Buffer.from(ds.images.buffer, ds.images.byteOffset, Math.min(ds.images.byteLength, 1 << 20))).digest('hex').slice(0, 16);
+  return { dataset: splits.dataset, train: splits.train.count, validation: splits.validation.count, test: splits.test.count, trainFingerprint: fingerprint(splits.train), validationFingerprint: fingerprint(splits.validation) };
+}
+
+function writeJsonAtomically(file: string, value: unknown): void {
+  mkdirSync(join(file, '..'), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(value, null, 1));
+  renameSync(tmp, file);
+}
