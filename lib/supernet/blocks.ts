@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../random';
 import { batchNorm, convolution, depthwise, pointwise, type NormMode } from './ops';
 import type { Block, LayerShape } from './space';
-import { SEPARABLE_KERNEL } from './space';
+import { SEPARABLE_KERNEL } from './cost';
 
 /** Named weight tensors of one block (ids are globally unique: `L3.sep5.pw1`). */
 export type BlockWeights = ReadonlyMap<string, tf.Variable>;

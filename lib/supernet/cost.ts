@@ -1,7 +1,10 @@
 // Exact analytic cost of a supernet sub-network: multiply-accumulates (FLOPs, the DNAS/VAENAS
 // convention) and trainable parameters, layer by layer. Pure arithmetic: it never builds a model.
+// Only types come from space.ts (which imports this file): a value import would be a cycle.
 import type { Architecture, Block, LayerShape, SupernetSpaceConfig } from './space';
-import { SEPARABLE_KERNEL } from './space';
+
+/** Depthwise kernel size of each separable block. */
+export const SEPARABLE_KERNEL: Readonly<Record<'sep3' | 'sep5' | 'sep7', number>> = { sep3: 3, sep5: 5, sep7: 7 };
 
 /** Cost of one part of the network. `macs` are multiply-accumulates of convolutions and dense layers. */
 export interface Cost {

@@ -12,8 +12,7 @@ export type Block = (typeof BLOCKS)[number];
 /** An architecture: one block per layer, in network order. */
 export type Architecture = readonly Block[];
 
-/** Depthwise kernel size of each separable block. */
-export const SEPARABLE_KERNEL: Readonly<Record<'sep3' | 'sep5' | 'sep7', number>> = { sep3: 3, sep5: 5, sep7: 7 };
+export { SEPARABLE_KERNEL } from './cost';
 
 /** One stage: `layers` layers at `channels` channels; its first layer downsamples by `stride`. */
 export interface StageConfig {
