@@ -1,17 +1,19 @@
 // Runs the benchmarks (all, or those named) and writes their JSON to bench/results/<name>.json.
-// Timings live here, never in tests. Usage: npm run bench [-- enumerate hash controller evolution …]
+// Timings live here, never in tests. Usage: npm run bench [-- enumerate hash controller evolution supernet …]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchController } from './controller';
 import { benchEnumerate } from './enumerate';
 import { benchEvolution } from './evolution';
 import { benchHash } from './hash';
+import { benchSupernet } from './supernet';
 
 const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   enumerate: benchEnumerate,
   hash: () => benchHash(),
   controller: async () => ({ ...(await benchController()) }),
   evolution: () => benchEvolution(),
+  supernet: () => benchSupernet(),
 };
 
 async function main(names: string[]): Promise<void> {

@@ -80,8 +80,8 @@ export interface LayerShape {
 
 /**
  * The layer shapes of a configuration, in order.
- * @throws RangeError for a configuration that cannot build (no stages, non-positive sizes, a
- *   stride that does not divide the map, non-square input).
+ * Strided layers round the map size up (7 → 4), as 'same' padding does.
+ * @throws RangeError for a configuration that cannot build (no stages, non-positive sizes, non-square input).
  */
 export function layerShapes(config: SupernetSpaceConfig): LayerShape[] {
   const [height, width] = config.inputShape;

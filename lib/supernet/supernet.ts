@@ -25,7 +25,7 @@ export class Supernet {
   static create(config: SupernetSpaceConfig, seed: Seed): Supernet {
     const rng = new Rng(seed);
     const weights = new Map<string, tf.Variable>();
-    for (const [id, shape] of weightShapes(config)) weights.set(id, tf.variable(tf.tensor(initialValues(id, shape, rng.fork(id)), shape)));
+    for (const [id, shape] of weightShapes(config)) weights.set(id, tf.tidy(() => tf.variable(tf.tensor(initialValues(id, shape, rng.fork(id)), shape))));
     return new Supernet(config, weights);
   }
 

@@ -38,8 +38,8 @@ export interface TrainReport {
   readonly steps: number;
   /** Step the run started from (> 0 after a resume). */
   readonly resumedAt: number;
-  /** Mean loss over the last min(100, steps) steps. */
-  readonly finalLoss: number;
+  /** Mean loss over the last min(100, steps) steps run; null when a resumed run had none left. */
+  readonly finalLoss: number | null;
   /** How often each architecture key was trained (path counts; SPOS fairness check). */
   readonly pathsTrained: number;
 }
@@ -60,7 +60,7 @@ export function trainSupernet(supernet: Supernet, data: LabelledImages, norm: No
   const mu = options.momentum ?? 0.9;
   const wd = options.weightDecay ?? 4e-5;
   const every = options.checkpointEvery ?? 200;
-  const settings = { steps, batchSize, peak, mu, wd, seed: String(seed), data: data.name };
+  const settings = { steps, batchSize, learningRate: peak, momentum: mu, weightDecay: wd, seed: String(seed), data: data.name, images: data.count };
   const momentum = new Map<string, tf.Variable>();
   let start = 0;
   if (options.checkpointDir && hasTensorMap(options.checkpointDir, SUPERNET_FILE)) {
@@ -68,22 +68,25 @@ export function trainSupernet(supernet: Supernet, data: LabelledImages, norm: No
   }
   const paths = new Set<string>();
   const recent: number[] = [];
-  for (let step = start; step < steps; step++) {
-    const rng = new Rng(`${seed}/step/${step}`);
-    const arch = options.sample(step, rng);
-    paths.add(supernet.space.key(arch));
-    const lr = 0.5 * peak * (1 + Math.cos((Math.PI * step) / steps));
-    const loss = trainStep(supernet, momentum, data, norm, arch, stepIndices(data.count, batchSize, step, seed), { lr, mu, wd });
-    if (!Number.isFinite(loss)) throw new Error(`supernet loss is not finite at step ${step}: got ${loss} (architecture ${supernet.space.key(arch)}, lr ${lr})`);
-    recent.push(loss);
-    if (recent.length > 100) recent.shift();
-    options.onStep?.({ step, steps, loss, arch });
-    if (options.checkpointDir && ((step + 1) % every === 0 || step + 1 === steps)) {
-      checkpoint(supernet, momentum, options.checkpointDir, { ...settings, step: step + 1 });
+  try {
+    for (let step = start; step < steps; step++) {
+      const rng = new Rng(`${seed}/step/${step}`);
+      const arch = options.sample(step, rng);
+      paths.add(supernet.space.key(arch));
+      const lr = 0.5 * peak * (1 + Math.cos((Math.PI * step) / steps));
+      const loss = trainStep(supernet, momentum, data, norm, arch, stepIndices(data.count, batchSize, step, seed), { lr, mu, wd });
+      if (!Number.isFinite(loss)) throw new Error(`supernet loss is not finite at step ${step}: got ${loss} (architecture ${supernet.space.key(arch)}, lr ${lr})`);
+      recent.push(loss);
+      if (recent.length > 100) recent.shift();
+      options.onStep?.({ step, steps, loss, arch });
+      if (options.checkpointDir && ((step + 1) % every === 0 || step + 1 === steps)) {
+        checkpoint(supernet, momentum, options.checkpointDir, { ...settings, step: step + 1 });
+      }
     }
+  } finally {
+    for (const v of momentum.values()) v.dispose();
   }
-  for (const v of momentum.values()) v.dispose();
-  return { steps, resumedAt: start, finalLoss: recent.reduce((a, b) => a + b, 0) / Math.max(recent.length, 1), pathsTrained: paths.size };
+  return { steps, resumedAt: start, finalLoss: recent.length === 0 ? null : recent.reduce((a, b) => a + b, 0) / recent.length, pathsTrained: paths.size };
 }
 
 function trainStep(supernet: Supernet, momentum: Map<string, tf.Variable>, data: LabelledImages, norm: Normalisation, arch: Architecture, indices: Int32Array, hp: { lr: number; mu: number; wd: number }): number {
@@ -123,7 +126,14 @@ function checkpoint(supernet: Supernet, momentum: Map<string, tf.Variable>, dir:
 function resume(supernet: Supernet, momentum: Map<string, tf.Variable>, dir: string, settings: Record<string, unknown>): number {
   const { supernet: saved, meta } = Supernet.load(dir);
   const previous = meta.checkpoint as Record<string, unknown> | undefined;
-  if (previous === undefined) return 0;
+  if (previous === undefined) {
+    saved.dispose();
+    throw new Error(`${dir} holds a saved supernet that is not a training checkpoint: use another checkpointDir (it would be overwritten)`);
+  }
+  if (JSON.stringify(saved.config) !== JSON.stringify(supernet.config)) {
+    saved.dispose();
+    throw new Error(`checkpoint in ${dir} is of another supernet config (${JSON.stringify(saved.config)}), this run trains ${JSON.stringify(supernet.config)}`);
+  }
   for (const key of Object.keys(settings)) {
     if (String(previous[key]) !== String(settings[key])) {
       saved.dispose();
@@ -132,6 +142,9 @@ function resume(supernet: Supernet, momentum: Map<string, tf.Variable>, dir: str
   }
   for (const [id, v] of supernet.weights) v.assign(saved.weights.get(id)!);
   saved.dispose();
-  for (const [id, t] of readTensorMap(dir, MOMENTUM_FILE).tensors) momentum.set(id, tf.variable(t, false));
+  for (const [id, t] of readTensorMap(dir, MOMENTUM_FILE).tensors) {
+    momentum.set(id, tf.variable(t, false));
+    t.dispose();
+  }
   return Number(previous.step);
 }
