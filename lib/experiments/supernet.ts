@@ -167,8 +167,9 @@ export function trainedSupernet(splits: ImageSplits, options: TrainedSupernetOpt
     const uniform = uniformSampler(space);
     vaenas = { epsilonFinal: 0, vaeTrainings: 0 };
     sample = (step, rng) => {
-      // Algorithm 2 lines 5–9, at step multiples of the interval (and on resume, when no VAE exists yet).
-      if (step > 0 && (step % sampling.interval === 0 || vae === null)) {
+      // Algorithm 2 lines 5–9 at multiples of the interval; after a resume past the first
+      // interval the VAE is rebuilt at once from the current weights (it is not checkpointed).
+      if ((step > 0 && step % sampling.interval === 0) || (vae === null && step > sampling.interval)) {
         const epsilon = Math.min(1, step * inc);
         const gamma = mixtureSampler(uniform, vae?.sampler ?? uniform, { epsilon, epsilonInc: 0 });
         const drawn = gamma.draw(sampling.sampled, new Rng(options.seed).fork(`vaenas/rank/${step}`)).cells;
