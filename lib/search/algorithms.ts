@@ -2,7 +2,7 @@
 // New algorithms (nao, semi, dnas) are added here; nothing in this file names a search space.
 import { controllerSearch, CONTROLLER_SEARCH_PRESETS, type ControllerSearchOptions } from './controller-search';
 import { regularizedEvolution, type EvolutionOptions } from './evolution';
-import { randomSearch } from './random';
+import { randomSearch, type RandomSearchOptions } from './random';
 import type { SearchAlgorithm } from './search';
 
 /** Builds an algorithm from JSON-serialisable options (they travel to worker threads). */
@@ -18,7 +18,7 @@ function controllerPreset(name: keyof typeof CONTROLLER_SEARCH_PRESETS): Algorit
  * switches disentangle / dense / semiSupervised; the ablation grid passes them as options.
  */
 export const ALGORITHMS: Readonly<Record<string, AlgorithmFactory>> = {
-  random: () => randomSearch(),
+  random: (options) => randomSearch(options as RandomSearchOptions),
   re: (options) => regularizedEvolution(options as EvolutionOptions),
   nao: controllerPreset('nao'),
   semi: controllerPreset('semi'),

@@ -1,14 +1,16 @@
 // NAO, SemiNAS and DNAS as ONE search with three switches (DNAS Algorithm 1): an
 // encoder–predictor–decoder controller trained on the labelled cells, optionally on pseudo-labelled
-// ones (semi-supervised) drawn uniformly or by dense-sampling, then gradient steps in z (Eq 7).
-// It never names a search space: cells, tokens and costs come through SearchSpace.
+// ones (semi-supervised) drawn uniformly or by dense-sampling, then gradient steps in z (Eq 7),
+// optionally under a FLOPs limit (Eq 6). It never names a search space: cells, tokens and costs
+// come through SearchSpace.
 import { createController, growingLatentSearch, type Controller, type ControllerOptions } from '../controller/index';
 import { initBackend } from '../backend';
 import type { Rng } from '../random';
 import { denseSample, type DenseProbabilities } from '../samplers/dense';
-import { promisingRegion } from '../samplers/promising-region';
+import { promisingRegion, type PromisingRegion } from '../samplers/promising-region';
 import type { SearchSpace } from '../spaces/search-space';
-import type { SearchAlgorithm, SearchSession } from './search';
+import { checkLimitReachable, edgeSelection, FlopsGate, limitSettings, resolveFlopsLimit, type FlopsLimit, type FlopsLimitedSearch, type ResolvedFlopsLimit } from './flops-limit';
+import type { SearchSession } from './search';
 
 /** The three switches of the ablation grid (DNAS Table 3) and the rest of the schedule. */
 export interface ControllerSearchOptions {
@@ -45,7 +47,12 @@ export interface ControllerSearchOptions {
   readonly topK?: number;
   /** Half-width σ of each promising interval (DNAS §Experiments: 0.05). */
   readonly sigma?: number;
-  /** Dense-sampling probabilities (DNAS §Experiments, NAS-Bench-101: ε1 = 0.05, ε2 = 0). */
+  /**
+   * Dense-sampling probabilities. Default without a FLOPs limit: DNAS §Experiments, NAS-Bench-101,
+   * ε1 = 0.05, ε2 = 0. Default under a limit: ε1 = ε2 = 0.05 (the paper does not state its ImageNet
+   * values; we keep its ε1 and give the FLOPs edge the same share, leaving ε3 = 0.9 uniform).
+   * ε2 > 0 needs `flopsLimit` (the edge is the limit's).
+   */
   readonly probabilities?: DenseProbabilities;
   /**
    * Codes moved by Eq 7 per iteration, taken from the best labelled and pseudo-labelled cells
@@ -68,6 +75,42 @@ export interface ControllerSearchOptions {
    * table, seeds 0–14, 0.94593 ± 0.00114 ranked vs 0.94553 ± 0.00198 not (Mann–Whitney p = 0.48).
    */
   readonly rankByPredictor?: boolean;
+  /**
+   * Search under a FLOPs limit (DNAS Eq 6): only cells with FLOPs ≤ F + τ are ever queried; a
+   * candidate above it (uniform draw, latent-step decode) is counted in `flopsStats()` and never
+   * proposed. What else changes depends on `flopsAware`. Default: none (Infinity is the same as none:
+   * the run is then the unconstrained run, bit for bit, settings included).
+   */
+  readonly flopsLimit?: FlopsLimit;
+  /**
+   * Under a limit, whether the controller knows about FLOPs (DNAS) or not (SemiNAS, NAO).
+   * Default: `disentangle` — DNAS's controller is the one that adds the FLOPs predictor (DNAS §Controller).
+   * - true (DNAS): the FLOPs predictor is trained jointly (λ of Eq 5, DNAS_LOSS_WEIGHTS λ = 0.3);
+   *   the latent step moves along Eq 7 with η2 = flopsStepRatio·η1 (higher accuracy, lower FLOPs);
+   *   the top-P codes it moves are picked only among cells that meet the limit (Algorithm 1
+   *   line 11, "top P architectures that meet the FLOPS constraint"); dense-sampling also draws
+   *   from the FLOPs-edge region with ε2 (see edgeBandM).
+   * - false (SemiNAS): no FLOPs predictor (flopsPredictor: false, η2 = 0); the latent search is the
+   *   unconstrained one and its decodes above the limit are discarded after the fact.
+   * Ignored without a limit.
+   */
+  readonly flopsAware?: boolean;
+  /**
+   * η2/η1 of Eq 7, kept fixed while the growing step raises η1. Default 1: η2 follows the same
+   * growing schedule as η1 (the paper gives no values; both gradients are of normalised
+   * predictions, so 1 weighs a standard deviation of FLOPs like one of accuracy). Measured on the
+   * 400-cell smoke space with synthetic tables (8 seeds, budget 60, F = 0.085M, the median FLOPs),
+   * latent-step decodes within the limit / decodes checked for ratios 0, 0.25, 0.5, 1: 28/111,
+   * 28/103, 35/97, 42/94 (accuracy from FLOPs and per-block effects) and 7/115, 8/110, 22/122,
+   * 92/206 (accuracy mostly FLOPs); best accuracy found equal within noise. Only with a limit and flopsAware.
+   */
+  readonly flopsStepRatio?: number;
+  /**
+   * δ of the FLOPs-edge region, millions of FLOPs: the edge region is Eq 4's region (same topK, σ)
+   * around the best labelled cells with FLOPs in [F − δ, F + τ] (see edgeSelection). Default 0.1·F
+   * (DNAS Table 2 compares methods in FLOPs bands 50M wide at 500–600M, i.e. about a tenth of F).
+   */
+  readonly edgeBandM?: number;
 }
 
 /** How a budget B is split: n0 initial uniform cells, then P new cells in each of L iterations (n0 + L·P = B). */
@@ -103,6 +146,24 @@ export const CONTROLLER_SEARCH_PRESETS = {
 /** Defaults of the optional settings (sources in ControllerSearchOptions). */
 const DEFAULTS = { unlabelled: 1000, stepsLabelled: 300, warmStepsLabelled: 100, stepsCombined: 100, warmStepsCombined: 50, topK: 3, sigma: 0.05, maxEta: 100, patience: 10, batchSize: 100 };
 
+/** Dense-sampling without a limit: DNAS §Experiments, NAS-Bench-101 (ε1 = 0.05, ε2 = 0). */
+const UNLIMITED_DENSE: DenseProbabilities = { epsilon1: 0.05, epsilon2: 0 };
+/** Dense-sampling under a limit (our choice, see ControllerSearchOptions.probabilities). */
+const LIMITED_DENSE: DenseProbabilities = { epsilon1: 0.05, epsilon2: 0.05 };
+/** η2/η1 under a limit (our choice, see ControllerSearchOptions.flopsStepRatio). */
+const DEFAULT_FLOPS_STEP_RATIO = 1;
+/** δ = EDGE_BAND_FRACTION·F (see ControllerSearchOptions.edgeBandM). */
+const EDGE_BAND_FRACTION = 0.1;
+
+/** What the search does about a FLOPs limit, resolved once from the options. */
+interface LimitPlan {
+  readonly limit: ResolvedFlopsLimit;
+  readonly flopsAware: boolean;
+  /** η2/η1 (0 when not flopsAware). */
+  readonly flopsStepRatio: number;
+  readonly edgeBandM: number;
+}
+
 /**
  * The controller's learning rate in searches: 0.01, not the paper's 0.001. Measured on the
  * NAS-Bench-101 table (5 seeds, 50 labelled cells): at 0.001 and a CPU-sized schedule the decoder
@@ -113,31 +174,80 @@ const DEFAULTS = { unlabelled: 1000, stepsLabelled: 300, warmStepsLabelled: 100,
 const DEFAULT_CONTROLLER: ControllerOptions = { learningRate: 0.01 };
 
 /**
- * The controller search (DNAS Algorithm 1; NAO and SemiNAS as switched-off variants).
+ * The controller search (DNAS Algorithm 1; NAO and SemiNAS as switched-off variants), optionally
+ * under a FLOPs limit (see ControllerSearchOptions.flopsLimit / flopsAware). `flopsStats()` of the
+ * returned algorithm reports, after a limited run, the candidates checked and discarded by origin
+ * ('initial', 'top-up': uniform draws; 'latent': latent-step decodes; 'top-p': labelled and
+ * pseudo-labelled cells passed over when picking the codes to move) and the dense-sampling draws
+ * by region (counts 'dense-region', 'dense-edge', 'dense-uniform').
  * @param name the log/results name (e.g. 'dnas', 'semi', 'nao', 'dnas-nodense').
- * @throws RangeError when `dense` is on without `semiSupervised` (dense-sampling draws the unlabelled set).
+ * @throws RangeError when `dense` is on without `semiSupervised` (dense-sampling draws the unlabelled
+ *   set); for an invalid limit; when ε2 > 0 without a limit; when flopsStepRatio or edgeBandM is
+ *   given without a limit, is negative or not finite; when flopsStepRatio > 0 without flopsAware;
+ *   when flopsAware is on with `controller.flopsPredictor: false`. At run time, RangeError when
+ *   F + τ is below the space's minimum FLOPs (checkLimitReachable).
  */
-export function controllerSearch(name: string, options: ControllerSearchOptions): SearchAlgorithm {
+export function controllerSearch(name: string, options: ControllerSearchOptions): FlopsLimitedSearch {
   if (options.dense && !options.semiSupervised) throw new RangeError('dense-sampling draws the unlabelled cells: it needs semiSupervised: true');
-  const settings = { ...DEFAULTS, ...options, controller: { ...DEFAULT_CONTROLLER, ...options.controller, disentangle: options.disentangle } };
+  const plan = limitPlan(options);
+  // Without a limit, the settings are exactly what they were before limits existed (the runner
+  // compares stored settings when it resumes); with one, they name the resolved limit and its knobs.
+  const { flopsLimit: _limit, ...rest } = options; // the limit enters the settings resolved, below
+  const controller = { ...DEFAULT_CONTROLLER, ...options.controller, disentangle: options.disentangle, ...(plan ? { flopsPredictor: plan.flopsAware } : {}) };
+  const limited = plan === null ? {} : {
+    flopsLimit: limitSettings(plan.limit), flopsAware: plan.flopsAware, flopsStepRatio: plan.flopsStepRatio, edgeBandM: plan.edgeBandM,
+    ...(options.dense ? { probabilities: options.probabilities ?? LIMITED_DENSE } : {}),
+  };
+  const settings: Settings = { ...DEFAULTS, ...rest, ...limited, controller };
   let backend: string | null = null;
+  let gate: FlopsGate<unknown> | null = null;
   return {
     name,
     settings,
     backend: () => backend,
+    flopsStats: () => gate?.stats() ?? null,
     async run<C>(session: SearchSession<C>): Promise<void> {
+      if (plan !== null) checkLimitReachable(session.space, plan.limit);
+      const runGate = plan === null ? null : new FlopsGate<C>(session.space, plan.limit);
+      gate = runGate as FlopsGate<unknown> | null;
       backend = (await initBackend({ quiet: true })).name;
-      await runControllerSearch(session, settings);
+      await runControllerSearch(session, settings, plan === null ? null : { ...plan, gate: runGate! });
     },
   };
 }
 
-type Settings = typeof DEFAULTS & ControllerSearchOptions & { controller: ControllerOptions };
+/**
+ * Resolve and check the limit options (see controllerSearch's throws); null when there is no limit.
+ */
+function limitPlan(options: ControllerSearchOptions): LimitPlan | null {
+  const limit = resolveFlopsLimit(options.flopsLimit);
+  const epsilon2 = options.probabilities?.epsilon2 ?? 0;
+  if (limit === null) {
+    if (epsilon2 > 0) throw new RangeError(`epsilon2 = ${epsilon2} samples the FLOPs edge: it needs a finite flopsLimit`);
+    if (options.flopsStepRatio !== undefined) throw new RangeError(`flopsStepRatio (η2/η1 = ${options.flopsStepRatio}) needs a finite flopsLimit`);
+    if (options.edgeBandM !== undefined) throw new RangeError(`edgeBandM (δ = ${options.edgeBandM}M) needs a finite flopsLimit`);
+    return null;
+  }
+  const flopsAware = options.flopsAware ?? options.disentangle;
+  if (flopsAware && options.controller?.flopsPredictor === false) throw new RangeError('flopsAware needs the FLOPs predictor: got controller.flopsPredictor = false');
+  const flopsStepRatio = options.flopsStepRatio ?? (flopsAware ? DEFAULT_FLOPS_STEP_RATIO : 0);
+  if (!(Number.isFinite(flopsStepRatio) && flopsStepRatio >= 0)) throw new RangeError(`flopsStepRatio (η2/η1) must be a finite number ≥ 0: got ${flopsStepRatio}`);
+  if (flopsStepRatio > 0 && !flopsAware) throw new RangeError(`flopsStepRatio = ${flopsStepRatio} needs flopsAware (the FLOPs predictor): SemiNAS and NAO step with η2 = 0`);
+  const edgeBandM = options.edgeBandM ?? EDGE_BAND_FRACTION * limit.limitM;
+  if (!(Number.isFinite(edgeBandM) && edgeBandM >= 0)) throw new RangeError(`edgeBandM (δ) must be a finite number ≥ 0 (millions of FLOPs): got ${edgeBandM}`);
+  return { limit, flopsAware, flopsStepRatio, edgeBandM };
+}
 
-async function runControllerSearch<C>(session: SearchSession<C>, settings: Settings): Promise<void> {
+type Settings = typeof DEFAULTS & Omit<ControllerSearchOptions, 'flopsLimit'> & { controller: ControllerOptions };
+
+/** A limit plan with the run's gate (the counts live in the gate). */
+type RunLimit<C> = LimitPlan & { readonly gate: FlopsGate<C> };
+
+async function runControllerSearch<C>(session: SearchSession<C>, settings: Settings, limit: RunLimit<C> | null): Promise<void> {
   const split = splitBudget(session.budget, settings.iterations);
   const rng = session.rng;
-  proposeUniform(session, split.initial, rng.fork('initial'), 'initial');
+  const gate = limit?.gate ?? null;
+  proposeUniform(session, split.initial, rng.fork('initial'), 'initial', gate);
   const controller = createController(session.space, { ...settings.controller, seed: rng.fork('controller').intSeed() });
   try {
     for (let l = 0; l < split.iterations && !session.done; l++) {
@@ -145,22 +255,22 @@ async function runControllerSearch<C>(session: SearchSession<C>, settings: Setti
       const labelled = labelledData(session);
       const warm = l > 0;
       trainSteps(controller, labelled, warm ? settings.warmStepsLabelled : settings.stepsLabelled, settings.batchSize, iterationRng.fork('train-labelled'));
-      const pseudo = settings.semiSupervised ? pseudoLabel(session, controller, settings, iterationRng.fork('unlabelled')) : null;
+      const pseudo = settings.semiSupervised ? pseudoLabel(session, controller, settings, limit, iterationRng.fork('unlabelled')) : null;
       if (pseudo !== null) {
         const combined = { tokens: [...labelled.tokens, ...pseudo.tokens], accuracy: [...labelled.accuracy, ...pseudo.accuracy], flopsM: [...labelled.flopsM, ...pseudo.flopsM] };
         trainSteps(controller, combined, warm ? settings.warmStepsCombined : settings.stepsCombined, settings.batchSize, iterationRng.fork('train-combined'));
       }
       const wanted = Math.min(split.perIteration, session.remaining);
       const found = settings.rankByPredictor
-        ? proposeRanked(session, controller, latentCandidates(session, controller, pseudo, wanted, settings), wanted, 'latent')
-        : proposeByLatentSteps(session, controller, pseudo, wanted, settings);
+        ? proposeRanked(session, controller, latentCandidates(session, controller, pseudo, wanted, settings, limit), wanted, 'latent')
+        : proposeByLatentSteps(session, controller, pseudo, wanted, settings, limit);
       // A partial table can leave the latent steps short of in-domain cells: top up uniformly,
       // tagged 'top-up' in the log's source and counted in the result's queriedByOrigin.
       const topUpRng = iterationRng.fork('top-up');
-      const ranked = settings.rankByPredictor ? proposeRanked(session, controller, uniformCandidates(session, wanted - found, topUpRng), wanted - found, 'top-up') : 0;
-      proposeUniform(session, wanted - found - ranked, topUpRng, 'top-up');
+      const ranked = settings.rankByPredictor ? proposeRanked(session, controller, uniformCandidates(session, wanted - found, topUpRng, gate), wanted - found, 'top-up') : 0;
+      proposeUniform(session, wanted - found - ranked, topUpRng, 'top-up', gate);
     }
-    proposeUniform(session, session.remaining, rng.fork('final-top-up'), 'top-up');
+    proposeUniform(session, session.remaining, rng.fork('final-top-up'), 'top-up', gate);
   } finally {
     controller.dispose();
   }
@@ -179,10 +289,14 @@ function trainSteps(controller: Controller, data: { tokens: number[][]; accuracy
   controller.train(data, { epochs: Math.ceil(steps / perEpoch), maxSteps: steps, batchSize, rng });
 }
 
-/** Propose uniform cells until `count` new in-domain cells were queried (or the budget is spent). */
-function proposeUniform<C>(session: SearchSession<C>, count: number, rng: Rng, origin: string): void {
+/**
+ * Propose uniform cells until `count` new in-domain cells were queried (or the budget is spent);
+ * under a limit, uniform over the feasible cells (rejection sampling, draws counted under `origin`).
+ */
+function proposeUniform<C>(session: SearchSession<C>, count: number, rng: Rng, origin: string, gate: FlopsGate<C> | null): void {
   const target = session.history.length + Math.min(count, session.remaining);
-  while (session.history.length < target) session.propose(session.space.sampleUniform(rng), { origin });
+  const draw = () => session.space.sampleUniform(rng);
+  while (session.history.length < target) session.propose(gate === null ? draw() : gate.drawFeasible(draw, origin), { origin });
 }
 
 /** The labelled set D′: every cell queried so far with its accuracy and FLOPs. */
@@ -204,16 +318,39 @@ interface PseudoLabelled<C> {
   readonly flopsM: number[];
 }
 
-function pseudoLabel<C>(session: SearchSession<C>, controller: Controller, settings: Settings, rng: Rng): PseudoLabelled<C> {
+/**
+ * Algorithm 1 lines 7–8. The unlabelled cells are not held to the limit: they are never queried,
+ * and cells on both sides of it teach the FLOPs predictor where the limit lies.
+ */
+function pseudoLabel<C>(session: SearchSession<C>, controller: Controller, settings: Settings, limit: RunLimit<C> | null, rng: Rng): PseudoLabelled<C> {
   const space = session.space;
   const exclude = new Set(session.history.map((e) => e.key));
   const decodeLatent = (z: number[][]) => controller.decode(z).map((tokens) => space.decode(tokens));
   const region = promisingRegion(topCodes(session, controller, settings.topK), settings.sigma);
-  const probabilities = settings.dense ? (settings.probabilities ?? { epsilon1: 0.05, epsilon2: 0 }) : { epsilon1: 0, epsilon2: 0 };
-  const { cells } = denseSample(settings.unlabelled, { space, decodeLatent, region, exclude, rng }, probabilities);
+  const probabilities = settings.dense ? (settings.probabilities ?? UNLIMITED_DENSE) : { epsilon1: 0, epsilon2: 0 };
+  const edgeRegion = limit !== null && probabilities.epsilon2 > 0 ? flopsEdgeRegion(session, controller, settings, limit) : undefined;
+  const drawn = denseSample(settings.unlabelled, { space, decodeLatent, region, exclude, rng, ...(edgeRegion ? { edgeRegion } : {}) }, probabilities);
+  if (limit !== null) {
+    limit.gate.count('dense-region', drawn.fromRegion);
+    limit.gate.count('dense-edge', drawn.fromEdge);
+    limit.gate.count('dense-uniform', drawn.uniform);
+  }
+  const cells = drawn.cells;
   const tokens = cells.map((c) => space.encode(c));
   // Accuracy needs an evaluation, so it is predicted; FLOPs are computed exactly (they need none).
   return { cells, tokens, accuracy: controller.predict(controller.encode(tokens).mu).accuracy, flopsM: cells.map((c) => space.flopsM(c)) };
+}
+
+/**
+ * The FLOPs-edge region (DNAS §Dense-Sampling step 3): Eq 4's region (topK, σ) around the μ of the
+ * labelled cells that edgeSelection picks (best by accuracy with FLOPs in [F − δ, F + τ]). Every
+ * labelled cell is feasible (only feasible cells are queried), so the selection is never empty.
+ */
+function flopsEdgeRegion<C>(session: SearchSession<C>, controller: Controller, settings: Settings, limit: RunLimit<C>): PromisingRegion {
+  const space = session.space;
+  const candidates = session.history.map((e) => ({ item: e.cell, flopsM: space.flopsM(e.cell), accuracy: e.record.valAccuracy }));
+  const edge = edgeSelection(candidates, limit.limit, limit.edgeBandM, settings.topK);
+  return promisingRegion(controller.encode(edge.map((c) => space.encode(c))).mu, settings.sigma);
 }
 
 /** μ of the top-k labelled cells by accuracy (Eq 4's I_k). */
@@ -227,36 +364,53 @@ function topCodes<C>(session: SearchSession<C>, controller: Controller, k: numbe
  * pseudo-labelled by prediction; `starts` of them, default 2·wanted) along Eq 7 with a growing
  * step and decode; each valid cell not queried or offered before goes to `onNew`, which says
  * whether it counts toward `accepted` (the loop stops after `accepted` counted cells or at maxEta).
+ * Under a limit, a new decode above F + τ is counted as discarded ('latent') and never offered to
+ * `onNew`; a FLOPs-aware search also moves only codes of cells that meet the limit (Algorithm 1
+ * line 11; the cells passed over are counted under 'top-p') and steps along Eq 7 with η2 > 0.
  */
 function forEachLatentDecode<C>(
   session: SearchSession<C>, controller: Controller, pseudo: PseudoLabelled<C> | null,
-  sizes: { starts: number; accepted: number }, limits: { maxEta: number; patience: number }, onNew: (cell: C) => boolean,
+  sizes: { starts: number; accepted: number }, settings: { maxEta: number; patience: number }, limit: RunLimit<C> | null, onNew: (cell: C) => boolean,
 ): void {
   const space = session.space;
-  const pool = [
+  const ranked = [
     ...session.history.map((e) => ({ cell: e.cell, accuracy: e.record.valAccuracy })),
     ...(pseudo?.cells.map((cell, i) => ({ cell, accuracy: pseudo.accuracy[i] })) ?? []),
   ].sort((a, b) => b.accuracy - a.accuracy);
+  const pool = limit?.flopsAware ? topFeasible(ranked, sizes.starts, limit.gate) : ranked;
+  if (pool.length === 0) return;
   const z = controller.encode(pool.slice(0, sizes.starts).map((s) => space.encode(s.cell))).mu;
   const seen = new Set(session.history.map((e) => e.key));
+  const flopsRatio = limit?.flopsStepRatio ?? 0;
   growingLatentSearch(controller, z, (tokens) => {
     const cell = space.decode(tokens);
     if (cell === null || session.done) return false;
     const key = space.key(cell);
     if (seen.has(key)) return false;
     seen.add(key);
+    if (limit !== null && !limit.gate.admits(cell, 'latent')) return false;
     return onNew(cell);
-  }, { wanted: sizes.accepted, ...limits });
+  }, { wanted: sizes.accepted, maxEta: settings.maxEta, patience: settings.patience, ...(flopsRatio > 0 ? { flopsRatio } : {}) });
+}
+
+/** The first `count` cells of `ranked` (best first) that meet the limit; those passed over are counted under 'top-p'. */
+function topFeasible<C, T extends { cell: C }>(ranked: readonly T[], count: number, gate: FlopsGate<C>): T[] {
+  const out: T[] = [];
+  for (const entry of ranked) {
+    if (out.length >= count) break;
+    if (gate.admits(entry.cell, 'top-p')) out.push(entry);
+  }
+  return out;
 }
 
 /**
  * Query each new latent-step decode at once until `wanted` new in-domain cells were queried or
  * the step limit is reached. Returns how many were queried.
  */
-function proposeByLatentSteps<C>(session: SearchSession<C>, controller: Controller, pseudo: PseudoLabelled<C> | null, wanted: number, settings: Settings): number {
+function proposeByLatentSteps<C>(session: SearchSession<C>, controller: Controller, pseudo: PseudoLabelled<C> | null, wanted: number, settings: Settings, limit: RunLimit<C> | null): number {
   if (wanted <= 0) return 0;
   let found = 0;
-  forEachLatentDecode(session, controller, pseudo, { starts: startCount(settings, wanted), accepted: wanted }, settings, (cell) => {
+  forEachLatentDecode(session, controller, pseudo, { starts: startCount(settings, wanted), accepted: wanted }, settings, limit, (cell) => {
     const isNew = session.propose(cell, { origin: 'latent' }).outcome === 'new';
     if (isNew) found++;
     return isNew;
@@ -268,21 +422,22 @@ function proposeByLatentSteps<C>(session: SearchSession<C>, controller: Controll
 const CANDIDATES_PER_QUERY = 20;
 
 /** Latent-step candidates without querying them: up to CANDIDATES_PER_QUERY·wanted new valid decodes. */
-function latentCandidates<C>(session: SearchSession<C>, controller: Controller, pseudo: PseudoLabelled<C> | null, wanted: number, settings: Settings): C[] {
+function latentCandidates<C>(session: SearchSession<C>, controller: Controller, pseudo: PseudoLabelled<C> | null, wanted: number, settings: Settings, limit: RunLimit<C> | null): C[] {
   if (wanted <= 0) return [];
   const candidates: C[] = [];
   const sizes = { starts: startCount(settings, wanted), accepted: CANDIDATES_PER_QUERY * wanted };
-  forEachLatentDecode(session, controller, pseudo, sizes, settings, (cell) => candidates.push(cell) > 0);
+  forEachLatentDecode(session, controller, pseudo, sizes, settings, limit, (cell) => candidates.push(cell) > 0);
   return candidates;
 }
 
-/** CANDIDATES_PER_QUERY·count uniform cells not yet queried (duplicates among them dropped). */
-function uniformCandidates<C>(session: SearchSession<C>, count: number, rng: Rng): C[] {
+/** CANDIDATES_PER_QUERY·count uniform cells not yet queried (duplicates among them dropped); feasible ones under a limit. */
+function uniformCandidates<C>(session: SearchSession<C>, count: number, rng: Rng, gate: FlopsGate<C> | null): C[] {
   if (count <= 0) return [];
   const seen = new Set(session.history.map((e) => e.key));
   const out: C[] = [];
+  const draw = () => session.space.sampleUniform(rng);
   for (let i = 0; i < CANDIDATES_PER_QUERY * count; i++) {
-    const cell = session.space.sampleUniform(rng);
+    const cell = gate === null ? draw() : gate.drawFeasible(draw, 'top-up');
     const key = session.space.key(cell);
     if (!seen.has(key)) {
       seen.add(key);

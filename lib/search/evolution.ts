@@ -1,8 +1,10 @@
-// Regularized Evolution (Real et al. 2019, "aging evolution") over any search space's mutate().
+// Regularized Evolution (Real et al. 2019, "aging evolution") over any search space's mutate(),
+// optionally under a FLOPs limit (the constrained evolution of single-path one-shot, Guo et al. 2020).
 // It never names a space: mutation and uniform sampling come from the SearchSpace it is given.
 import { samplerStream, type CellSampler } from '../samplers/sampler';
 import { uniformSampler } from '../samplers/uniform';
-import type { SearchAlgorithm, SearchSession } from './search';
+import { checkLimitReachable, FlopsGate, limitSettings, MAX_REJECTIONS, resolveFlopsLimit, type FlopsLimit, type FlopsLimitedSearch } from './flops-limit';
+import type { SearchSession } from './search';
 import { UNIFORM_STREAM } from './random';
 
 /** Settings of regularized evolution. */
@@ -29,6 +31,15 @@ export interface EvolutionOptions {
    * Not JSON: pass it when calling `regularizedEvolution` directly (the registry's `re` stays uniform).
    */
   readonly initialSampler?: CellSampler<unknown>;
+  /**
+   * Query only cells with FLOPs ≤ F + τ (DNAS Eq 6), as single-path one-shot's evolution does
+   * (Guo et al. 2020 §3.4: candidates that break the constraint are dropped and generated anew).
+   * The first population is drawn by rejection (draws above the limit are counted under
+   * flopsStats().discarded.initial and skipped), and a child above the limit is dropped
+   * (discarded.mutant) and redrawn by a fresh tournament and mutation, with no proposal and no aging.
+   * Default: none (Infinity is the same as none).
+   */
+  readonly flopsLimit?: FlopsLimit;
 }
 
 /** The standard NAS-Bench-101 settings (Ying et al. 2019 §5; nasbench example notebook). */
@@ -53,10 +64,12 @@ interface Member<C> {
  * - a repeated child (already queried) is free and, by default, joins like any child, as in
  *   Real et al. (see EvolutionOptions.repeatedChildren for the alternative and its costs).
  * If the budget is below the population size, the run is the first population only (= Random Search).
- * @throws RangeError when populationSize or tournamentSize is not a positive integer, or the
- *   tournament is larger than the population.
+ * Under `flopsLimit` every proposal is within F + τ (see EvolutionOptions.flopsLimit).
+ * @throws RangeError when populationSize or tournamentSize is not a positive integer, the
+ *   tournament is larger than the population, or the limit is invalid; at run time, RangeError when
+ *   F + τ is below the space's minimum FLOPs, and Error after MAX_REJECTIONS infeasible children in a row.
  */
-export function regularizedEvolution(options: EvolutionOptions = {}): SearchAlgorithm {
+export function regularizedEvolution(options: EvolutionOptions = {}): FlopsLimitedSearch {
   const populationSize = options.populationSize ?? EVOLUTION_DEFAULTS.populationSize;
   const tournamentSize = options.tournamentSize ?? EVOLUTION_DEFAULTS.tournamentSize;
   if (!Number.isInteger(populationSize) || populationSize < 1) throw new RangeError(`populationSize must be a positive integer: got ${populationSize}`);
@@ -64,19 +77,37 @@ export function regularizedEvolution(options: EvolutionOptions = {}): SearchAlgo
   if (tournamentSize > populationSize) throw new RangeError(`tournamentSize ${tournamentSize} exceeds populationSize ${populationSize}`);
   const repeatedChildren = options.repeatedChildren ?? EVOLUTION_DEFAULTS.repeatedChildren;
   if (repeatedChildren !== 'skip' && repeatedChildren !== 'join') throw new RangeError(`repeatedChildren must be 'skip' or 'join': got ${JSON.stringify(repeatedChildren)}`);
+  const limit = resolveFlopsLimit(options.flopsLimit);
+  let lastGate: FlopsGate<unknown> | null = null;
   return {
     name: 're',
-    // The sampler is named only when given, so the default settings (which the runner stores and
-    // compares when it resumes a seed folder) stay what they were before the option existed.
-    settings: { populationSize, tournamentSize, repeatedChildren, mutation: 'space.mutate', ...(options.initialSampler ? { initialSampler: options.initialSampler.name } : {}) },
+    // The sampler and the limit are named only when given, so the default settings (which the runner
+    // stores and compares when it resumes a seed folder) stay what they were before the options existed.
+    settings: {
+      populationSize, tournamentSize, repeatedChildren, mutation: 'space.mutate',
+      ...(options.initialSampler ? { initialSampler: options.initialSampler.name } : {}),
+      ...(limit ? { flopsLimit: limitSettings(limit) } : {}),
+    },
+    flopsStats: () => lastGate?.stats() ?? null,
     run<C>(session: SearchSession<C>): void {
+      if (limit !== null) checkLimitReachable(session.space, limit);
+      const gate = limit === null ? null : new FlopsGate<C>(session.space, limit);
+      lastGate = gate as FlopsGate<unknown> | null;
       const sampler = (options.initialSampler as CellSampler<C> | undefined) ?? uniformSampler(session.space);
-      const population = initialPopulation(session, populationSize, sampler);
+      const population = initialPopulation(session, populationSize, sampler, gate);
       const rng = session.rng.fork('evolution');
+      let infeasibleStreak = 0;
       while (!session.done) {
         const sample = rng.sampleIndices(population.length, tournamentSize).map((i) => population[i]);
         const parent = sample.reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
         const child = session.space.mutate(parent.cell, rng);
+        if (gate !== null && !gate.admits(child, 'mutant')) {
+          if (++infeasibleStreak >= MAX_REJECTIONS) {
+            throw new Error(`${MAX_REJECTIONS} children in a row were above the FLOPs limit ${gate.limit.limitM}M (+ τ = ${gate.limit.toleranceM}M); the population cannot move`);
+          }
+          continue;
+        }
+        infeasibleStreak = 0;
         const proposal = session.propose(child);
         if (proposal.outcome === 'out-of-domain' || (proposal.outcome === 'repeat' && repeatedChildren === 'skip')) continue;
         population.push({ cell: child, accuracy: proposal.record.valAccuracy });
@@ -89,14 +120,22 @@ export function regularizedEvolution(options: EvolutionOptions = {}): SearchAlgo
 /**
  * In-domain cells from `sampler` until the population is full or the budget is spent. Draws come
  * in batches; with the uniform sampler the proposals are exactly one sampleUniform call after another.
+ * With a gate, draws above the FLOPs limit are skipped before they are proposed (rejection sampling).
  */
-function initialPopulation<C>(session: SearchSession<C>, size: number, sampler: CellSampler<C>): Member<C>[] {
+function initialPopulation<C>(session: SearchSession<C>, size: number, sampler: CellSampler<C>, gate: FlopsGate<C> | null): Member<C>[] {
   const stream = samplerStream(sampler, session.rng.fork(UNIFORM_STREAM));
   const population: Member<C>[] = [];
   while (population.length < size && !session.done) {
-    const { cell, source } = stream.next();
+    const { cell, source } = gate === null ? stream.next() : drawAdmitted(stream, gate);
     const proposal = session.propose(cell, source === 'uniform' ? {} : { origin: `initial-${source}` });
     if (proposal.outcome !== 'out-of-domain') population.push({ cell, accuracy: proposal.record.valAccuracy });
   }
   return population;
+}
+
+/** The next stream draw within the FLOPs limit (rejection sampling; infeasible draws counted as 'initial'). */
+function drawAdmitted<C>(stream: { next(): { cell: C; source: string } }, gate: FlopsGate<C>): { cell: C; source: string } {
+  const last = { draw: { cell: undefined as unknown as C, source: '' } };
+  gate.drawFeasible(() => (last.draw = stream.next()).cell, 'initial');
+  return last.draw;
 }
