@@ -319,7 +319,7 @@ export async function limitedSearchRuns(evaluator: SubnetEvaluator, limits: read
       out.push({
         limit, toleranceM, method, seeds: options.seeds, results: runs.results,
         bestAccuracy: best.map((b) => b.valAccuracy),
-        bestFlopsM: best.map((b) => space.flopsM(b.key.split('-') as unknown as Architecture)),
+        bestFlopsM: best.map((b) => space.flopsM(space.architecture(b.key))),
         stats: options.seeds.map((seed) => algorithms.get(seed)!.flopsStats()),
         evaluationsComputed: runs.evaluationsComputed, seconds: runs.seconds,
       });

@@ -2,11 +2,12 @@
 // results/<experiment>/<algo>-<budget>/seed-<k>/ (config, manifest, query log, result), resumably;
 // a finished seed's query log is gzipped.
 // It never chooses search steps itself and never names a concrete space (problems.ts does).
-import { existsSync, mkdirSync, readFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Presets, SingleBar } from 'cli-progress';
+import { writeJsonAtomically } from '../atomic-file';
 import { projectRoot } from '../project-folders';
 import type { QueryEvent, QuerySink } from '../benchmarks/tabular';
 import { Rng } from '../random';
@@ -175,7 +176,7 @@ export async function runSeed(job: SeedJob): Promise<SeedSummary> {
     config: stored, seed: job.seed, dataFile: problem.dataFile, dataSha256: problem.dataSha256, backend: algorithm.backend?.() ?? null,
     ...job.provenance, replayedRows: sink.prefixLength, startedAt: startedAt.toISOString(), finishedAt: null as string | null, wallSeconds: null as number | null,
   };
-  writeJson(join(job.dir, SEED_FILES.manifest), manifest);
+  writeJsonAtomically(join(job.dir, SEED_FILES.manifest), manifest);
   const benchmark = problem.makeBenchmark({ budget: job.config.budget, log: sink });
   const result = await runSearch(algorithm, { space: problem.space, benchmark, rng: new Rng(job.seed), budget: job.config.budget, signal: controller.signal });
   sink.checkFullyReplayed();
@@ -183,8 +184,8 @@ export async function runSeed(job: SeedJob): Promise<SeedSummary> {
   // seed that is simply run again (from scratch, the plain CSV being gone). Timed with the run.
   compressQueryLog(logPath);
   const wallSeconds = (performance.now() - started) / 1000;
-  writeJson(join(job.dir, SEED_FILES.manifest), { ...manifest, backend: algorithm.backend?.() ?? null, finishedAt: new Date().toISOString(), wallSeconds });
-  writeJson(join(job.dir, SEED_FILES.result), { seed: job.seed, config: stored, ...result });
+  writeJsonAtomically(join(job.dir, SEED_FILES.manifest), { ...manifest, backend: algorithm.backend?.() ?? null, finishedAt: new Date().toISOString(), wallSeconds });
+  writeJsonAtomically(join(job.dir, SEED_FILES.result), { seed: job.seed, config: stored, ...result });
   return { seed: job.seed, dir: job.dir, result, wallSeconds, skipped: false, replayedRows: sink.prefixLength };
 }
 
@@ -285,11 +286,6 @@ function dropCutRow(path: string): void {
   truncateSync(path, bytes.lastIndexOf(0x0a) + 1);
 }
 
-/** Write JSON through a temporary file and a rename, so a kill never leaves half a file. */
-function writeJson(path: string, value: unknown): void {
-  writeFileSync(`${path}.tmp`, JSON.stringify(value, null, 2) + '\n');
-  renameSync(`${path}.tmp`, path);
-}
 
 function checkOptions(options: RunSeedsOptions): SeedRunConfig {
   if (!PROBLEM_NAMES.includes(options.space)) throw new Error(`unknown search space '${options.space}' (registered: ${PROBLEM_NAMES.join(', ')})`);

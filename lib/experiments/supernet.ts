@@ -2,8 +2,9 @@
 // (cached and resumable under .cache/supernets/<key>), its evaluator, and stand-alone retraining of
 // chosen sub-networks (cached). Notebooks call these; nothing here prints tables or draws figures.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeJsonAtomically } from '../atomic-file';
 import { initBackend } from '../backend';
 import { cacheRoot } from '../project-folders';
 import { Rng } from '../random';
@@ -276,11 +277,4 @@ export function trainStandalone(splits: ImageSplits, config: SupernetSpaceConfig
 function dataIdentity(splits: ImageSplits): Record<string, unknown> {
   const fingerprint = (ds: ImageDataset) => createHash('sha256').update(Buffer.from(ds.labels.buffer, ds.labels.byteOffset, ds.labels.byteLength)).update(Buffer.from(ds.images.buffer, ds.images.byteOffset, Math.min(ds.images.byteLength, 1 << 20))).digest('hex').slice(0, 16);
   return { dataset: splits.dataset, train: splits.train.count, validation: splits.validation.count, test: splits.test.count, trainFingerprint: fingerprint(splits.train), validationFingerprint: fingerprint(splits.validation) };
-}
-
-function writeJsonAtomically(file: string, value: unknown): void {
-  mkdirSync(join(file, '..'), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(value, null, 1));
-  renameSync(tmp, file);
 }

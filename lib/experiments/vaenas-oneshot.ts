@@ -110,9 +110,7 @@ export function finalVaeSampler(run: TrainedSupernet, evaluator: SubnetEvaluator
  * @throws RangeError when the key is not an architecture of the space (wrong length or block).
  */
 export function architectureOfKey(space: LayerChoiceSpace, key: string): Architecture {
-  const arch = key.split('-') as Architecture;
-  space.key(arch); // validates length and each layer's block
-  return arch;
+  return space.architecture(key);
 }
 
 /** Options of `rankingSet`. */

@@ -2,18 +2,10 @@
 // per-epoch shuffled batch order from a seed. It never trains or evaluates.
 import * as tf from '@tensorflow/tfjs';
 import { Rng, type Seed } from '../random';
+import { channelStats, type ImageDataset } from './data/image-dataset';
 
-/** The part of an image data set the supernet reads (lib/supernet/data's ImageDataset satisfies it). */
-export interface LabelledImages {
-  readonly name: string;
-  /** [count, height, width, channels], values 0..1. */
-  readonly images: Float32Array;
-  readonly labels: Int32Array;
-  readonly count: number;
-  readonly height: number;
-  readonly width: number;
-  readonly channels: number;
-}
+/** The part of an image data set the supernet reads. */
+export type LabelledImages = Pick<ImageDataset, 'name' | 'images' | 'labels' | 'count' | 'height' | 'width' | 'channels'>;
 
 /** Per-channel normalisation (x − mean) / std, computed on the training split. */
 export interface Normalisation {
@@ -21,19 +13,13 @@ export interface Normalisation {
   readonly std: readonly number[];
 }
 
-/** Per-channel mean and standard deviation of `data` (the training split's, never the test's). */
+/**
+ * Per-channel mean and standard deviation of `data` (the training split's, never the test's); a
+ * constant channel gets std 1e-6 instead of 0 so normalising never divides by zero.
+ */
 export function channelNormalisation(data: LabelledImages): Normalisation {
-  const c = data.channels;
-  const sum = new Float64Array(c);
-  const sq = new Float64Array(c);
-  for (let i = 0; i < data.images.length; i++) {
-    const v = data.images[i];
-    sum[i % c] += v;
-    sq[i % c] += v * v;
-  }
-  const n = data.images.length / c;
-  const mean = Array.from(sum, (s) => s / n);
-  return { mean, std: Array.from(sq, (s, k) => Math.sqrt(Math.max(s / n - mean[k] ** 2, 1e-12))) };
+  const { mean, std } = channelStats(data);
+  return { mean, std: std.map((s) => Math.max(s, 1e-6)) };
 }
 
 /**

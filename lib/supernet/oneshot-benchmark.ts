@@ -70,7 +70,7 @@ class LazyRecords extends Map<string, OneShotRecord> {
   override get(key: string): OneShotRecord | undefined {
     let record = super.get(key);
     if (record === undefined) {
-      record = this.evaluator.record(key.split('-') as unknown as Architecture);
+      record = this.evaluator.record(this.evaluator.supernet.space.architecture(key));
       super.set(key, record);
     }
     return record;

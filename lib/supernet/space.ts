@@ -143,6 +143,16 @@ export class LayerChoiceSpace implements SearchSpace<Architecture> {
     return arch.join('-');
   }
 
+  /**
+   * The architecture a key names (the inverse of `key`).
+   * @throws RangeError for a key that is no architecture of this space (wrong length, a block a layer cannot take).
+   */
+  architecture(key: string): Architecture {
+    const arch = key.split('-') as Block[];
+    this.check(arch);
+    return arch;
+  }
+
   encode(arch: Architecture): number[] {
     this.check(arch);
     return arch.map(blockToken);

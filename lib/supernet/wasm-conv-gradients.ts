@@ -115,7 +115,9 @@ function depthwiseBackpropFilter({ inputs, backend, attrs = {} }: KernelArgs): t
   const { batchSize, inHeight, inWidth, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth } = c;
   const top = c.padInfo.top;
   const left = c.padInfo.left;
-  // Valid kh/kw ranges per output row/column, so the hot loop has no bounds checks.
+  // Valid kh/kw ranges per output row/column, so the hot loop has no bounds checks. The two
+  // depthwise kernels repeat this traversal on purpose: one shared traversal taking the inner
+  // loop as a callback measured 19% slower (dw7 gradients 116 → 138 ms, .scratch/convgrad.ts).
   for (let n = 0; n < batchSize; n++) {
     for (let oh = 0; oh < outHeight; oh++) {
       const ih0 = oh * strideHeight - top;
@@ -155,7 +157,7 @@ function depthwiseBackpropInput({ inputs, backend, attrs = {} }: KernelArgs): tf
   const { batchSize, inHeight, inWidth, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth } = c;
   const top = c.padInfo.top;
   const left = c.padInfo.left;
-  // Valid kh/kw ranges per output row/column, so the hot loop has no bounds checks.
+  // Same traversal as depthwiseBackpropFilter (inlined for speed, see there).
   for (let n = 0; n < batchSize; n++) {
     for (let oh = 0; oh < outHeight; oh++) {
       const ih0 = oh * strideHeight - top;

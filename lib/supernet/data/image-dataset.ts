@@ -98,7 +98,7 @@ export function classCounts(ds: ImageDataset): number[] {
  * @returns `mean` and `std`, each of length `channels`.
  * @throws RangeError on an empty data set.
  */
-export function channelStats(ds: ImageDataset): { mean: number[]; std: number[] } {
+export function channelStats(ds: Pick<ImageDataset, 'name' | 'images' | 'count' | 'channels'>): { mean: number[]; std: number[] } {
   if (ds.count === 0) throw new RangeError(`channelStats of ${ds.name}: the data set is empty`);
   const c = ds.channels;
   const sum = new Float64Array(c);
