@@ -31,6 +31,11 @@ export interface SearchSpace<C> {
   sampleUniform(rng: Rng): C;
   /** A random neighbour as regularized evolution mutates (valid, different key). */
   mutate(cell: C, rng: Rng): C;
+  /**
+   * Every cell one edit away (local search's neighbourhood, NASLib/naszilla `get_neighborhood`): valid,
+   * distinct keys, the cell itself excluded, in a fixed order (searches shuffle with their own Rng).
+   */
+  neighbours(cell: C): C[];
   /** Trainable parameters of the benchmark network built from the cell. */
   params(cell: C): number;
   /** FLOPs of that network in millions (multiply-accumulates of convolutions and dense layers). */

@@ -187,6 +187,16 @@ export class LayerChoiceSpace implements SearchSpace<Architecture> {
     return next;
   }
 
+  /** Every architecture with one layer's block replaced by another of that layer's choices. */
+  neighbours(arch: Architecture): Architecture[] {
+    this.check(arch);
+    return arch.flatMap((block, index) => this.choices(index).filter((b) => b !== block).map((b) => {
+      const next = [...arch];
+      next[index] = b;
+      return next;
+    }));
+  }
+
   params(arch: Architecture): number {
     return this.cost(arch).params;
   }

@@ -18,7 +18,11 @@ const problem: SearchProblem<number> = {
   space: toySpace(SIZE),
   dataFile: 'toy',
   dataSha256: 'toy-sha',
+  dataName: 'toy',
+  view: { cellOf: (tokens) => tokens[0], attributes: (cell) => ({ cell }), attributeNames: ['cell'] },
   tableAccuracies: () => Float64Array.from({ length: SIZE / 2 }, (_, i) => (2 * i) / SIZE),
+  tableKeys: () => Array.from({ length: SIZE / 2 }, (_, i) => String(2 * i)).sort(),
+  tableEntry: (key) => ({ cell: Number(key), record: { valAccuracy: Number(key) / SIZE } }),
   makeBenchmark: ({ budget, log }) => toyBenchmark(SIZE, { inTable: even, budget, log }),
 };
 const cacheDir = mkdtempSync(join(tmpdir(), 'dnas-vaenas-'));

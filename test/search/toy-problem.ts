@@ -22,6 +22,7 @@ export function toySpace(size: number): SearchSpace<number> {
     allowedNextTokens: () => new Array<boolean>(size).fill(true),
     sampleUniform: (rng) => rng.int(size),
     mutate: (cell, rng) => (cell + (rng.int(2) === 0 ? -1 : 1) * (1 + rng.int(TOY_STEP)) + size) % size,
+    neighbours: (cell) => [...new Set(Array.from({ length: TOY_STEP }, (_, i) => [(cell - i - 1 + size) % size, (cell + i + 1) % size]).flat())].filter((c) => c !== cell),
     params: () => 0,
     flopsM: () => 0,
   };

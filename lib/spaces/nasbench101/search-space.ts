@@ -4,6 +4,7 @@
 import type { Rng } from '../../random';
 import type { SearchSpace } from '../search-space';
 import { isValidCell, pruneCell, validateCell, type Cell } from './cell';
+import { neighbourCandidates } from './neighbourhood';
 import { networkFlopsM, networkParams } from './cost';
 import { allowedNextTokens, decodeTokens, encodeCell, SEQUENCE_LENGTH, VOCAB_SIZE } from './encoding';
 import { benchmarkLabelling, hashCell } from './graph';
@@ -20,7 +21,7 @@ import type { Nasbench101Space } from './space';
  * budget 2000), so every cell this space hands out (sampleUniform, mutate, decode) is deeply
  * frozen and its hash remembered per object: a uniform draw comes with the stored hash (no
  * hashing), a mutant with the hash `mutateCell` computed anyway (one hash per child), and
- * `key` of such a cell is a lookup; mutants and decodes are hashed through a bounded memo keyed by
+ * `key` of such a cell is a lookup; mutants, neighbours and decodes are hashed through a bounded memo keyed by
  * the literal cell (evolution meets the same child again and again). Freezing is what makes the memo safe: editing a handed-out
  * cell in place throws instead of leaving a stale key. Cells from elsewhere are validated,
  * pruned and hashed on every `key` call (never memoised: they may be edited later).
@@ -59,6 +60,19 @@ export function nasbench101SearchSpace(space: Nasbench101Space, options: { memo?
     mutate(cell: Cell, rng: Rng) {
       const child = mutateCell(cell, rng, { parentHash: keys.get(cell), hash });
       return stored(child.hash, child.pruned);
+    },
+    neighbours(cell: Cell) {
+      const seen = new Set([keys.get(cell) ?? hashCell(validateCell(cell).pruned)]);
+      const out: Cell[] = [];
+      for (const candidate of neighbourCandidates(validateCell(cell).pruned)) {
+        if (!isValidCell(candidate)) continue;
+        const pruned = pruneCell(candidate)!;
+        const h = hash(pruned);
+        if (seen.has(h)) continue;
+        seen.add(h);
+        out.push(stored(h, pruned));
+      }
+      return out;
     },
     params: networkParams,
     flopsM: (cell: Cell) => networkFlopsM(cell),
