@@ -10,7 +10,7 @@ import { loadNasbench101Space } from '../lib/spaces/nasbench101/space';
 const USAGE = `usage:
   dnas cell hash|params|flops|encode|describe --cell '{"matrix": [[...]], "ops": [...]}'
   dnas space stats [--data-dir DIR]
-  dnas search --space nb101 --algo dnas|semi|nao|re|random --budget N --seeds A-B [--experiment NAME] [--workers W]
+  dnas search --space nb101|nb201|nb201-cifar100|nb201-imagenet16-120 --algo dnas|semi|nao|re|random --budget N --seeds A-B [--experiment NAME] [--workers W]
     runs seeds A..B (resumable: finished seeds are skipped) under results/<experiment>/<algo>-<budget>/seed-<k>/
   dnas bench controller [--quick]      controller training step, side by side with PyTorch (needs python3-torch)
   dnas query --hash HASH | --cell JSON [--source csv|tfrecord] [--data-dir DIR]

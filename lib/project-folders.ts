@@ -1,5 +1,5 @@
-// The project's own folders: its root (where package.json is) and the cache folder every cached
-// artefact (enumerated space, trained controllers, VAE samplers) lives under. Paths only: no I/O beyond existsSync.
+// The project's own folders: its root (where package.json is), the cache folder every cached
+// artefact (enumerated space, trained controllers, VAE samplers) lives under, and the results folder. Paths only: no I/O beyond existsSync.
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
@@ -24,4 +24,12 @@ export function projectRoot(startDir: string = __dirname): string {
 /** The cache folder: `cacheDir` when given, else $DNAS_CACHE_DIR, else `<project root>/.cache`. */
 export function cacheRoot(cacheDir?: string): string {
   return cacheDir ?? process.env[CACHE_DIR_ENV] ?? join(projectRoot(), '.cache');
+}
+
+/** Environment variable naming the results folder (the notebook runner's --results sets it). */
+export const RESULTS_DIR_ENV = 'DNAS_RESULTS_DIR';
+
+/** The results folder: `resultsDir` when given, else $DNAS_RESULTS_DIR, else `<project root>/results`. */
+export function resultsRoot(resultsDir?: string): string {
+  return resolve(resultsDir ?? process.env[RESULTS_DIR_ENV] ?? join(projectRoot(), 'results'));
 }

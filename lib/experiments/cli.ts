@@ -5,7 +5,7 @@ import { runSeeds, type RunProgress } from './runner';
 
 /** Arguments of runSearchCli; `space`/`algo` are registry names (problems.ts, algorithms.ts). */
 export interface SearchCliOptions {
-  /** 'nb101'. */
+  /** A problems.ts name: 'nb101', 'nb201', 'nb201-cifar100', 'nb201-imagenet16-120'. */
   readonly space: string;
   /** 'random' | 're' now; 'nao' | 'semi' | 'dnas' once registered in algorithms.ts. */
   readonly algo: string;

@@ -4,11 +4,11 @@
 // It never chooses search steps itself and never names a concrete space (problems.ts does).
 import { existsSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Presets, SingleBar } from 'cli-progress';
 import { writeJsonAtomically } from '../atomic-file';
-import { projectRoot } from '../project-folders';
+import { resultsRoot } from '../project-folders';
 import type { QueryEvent, QuerySink } from '../benchmarks/tabular';
 import { Rng } from '../random';
 import { COMPRESSED_LOG_SUFFIX, compressQueryLog, QueryLog, type QueryLogRow } from '../report/query-log';
@@ -31,7 +31,7 @@ export const SEED_FILES = {
 
 /** What defines a run besides its seed; equal configs ⇒ a finished seed may be reused. */
 export interface SeedRunConfig {
-  /** Problem name (`nb101`), see problems.ts. */
+  /** Problem name (`nb101`, `nb201`, …), see problems.ts. */
   readonly space: string;
   /** Algorithm name (`random`, `re`), see algorithms.ts. */
   readonly algo: string;
@@ -88,7 +88,7 @@ export interface RunSeedsOptions extends Omit<SeedRunConfig, 'algoOptions'> {
   readonly experiment: string;
   readonly seeds: readonly number[];
   readonly algoOptions?: Readonly<Record<string, unknown>>;
-  /** Default `<project root>/results`. */
+  /** Default $DNAS_RESULTS_DIR, else `<project root>/results` (resultsRoot). */
   readonly resultsDir?: string;
   /**
    * Worker threads (default min(2, cores, seeds): this machine has 2 cores and wasm TF.js is
@@ -135,7 +135,7 @@ export class SearchAbortedError extends Error {
 export async function runSeeds(options: RunSeedsOptions): Promise<RunSeedsResult> {
   const started = performance.now();
   const config = checkOptions(options);
-  const dir = join(resolve(options.resultsDir ?? join(projectRoot(), 'results')), options.experiment, `${config.algo}-${config.budget}`);
+  const dir = join(resultsRoot(options.resultsDir), options.experiment, `${config.algo}-${config.budget}`);
   const provenance = currentProvenance();
   const jobs: SeedJob[] = options.seeds.map((seed) => ({ config, seed, dir: join(dir, `seed-${seed}`), provenance, stopAfter: options.stopAfter }));
   const workers = options.workers ?? Math.min(2, availableParallelism(), jobs.length);

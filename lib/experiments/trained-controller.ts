@@ -1,19 +1,14 @@
-// A DNAS controller trained on a fixed, seeded draw of labelled NAS-Bench-101 table cells, cached on
+// A DNAS controller trained on a fixed, seeded draw of labelled table cells of any problem, cached on
 // disk under a hash of everything that determines its weights, plus held-out cells to evaluate it.
 // It trains and caches only: scoring lives in analysis/controller-scores, no search happens here.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { loadNasbench101Csv, NASBENCH101_CSV, type Nasbench101CsvData } from '../benchmarks/nasbench101-csv';
 import { Controller, createController, resolveConfig, type ControllerConfig, type ControllerOptions, type EpochLoss, type TokenGrammar } from '../controller/index';
 import { Rng } from '../random';
-import { validateCell, type Cell } from '../spaces/nasbench101/cell';
-import { networkFlopsM } from '../spaces/nasbench101/cost';
-import { allowedNextTokens, decodeTokens, encodeCell, SEQUENCE_LENGTH, VOCAB_SIZE } from '../spaces/nasbench101/encoding';
-import { CELL_PRIMARY_ATTRIBUTE_NAMES, cellAttributes } from '../spaces/nasbench101/attributes';
-import { loadNasbench101Space, type Nasbench101Space } from '../spaces/nasbench101/space';
+import { allowedNextTokens, SEQUENCE_LENGTH, VOCAB_SIZE } from '../spaces/nasbench101/encoding';
 import { cacheRoot } from '../project-folders';
-import type { CellView } from '../analysis/controller-scores';
+import { loadProblem, type SearchProblem } from './problems';
 
 /** The NAS-Bench-101 token grammar the controller decodes with. */
 export const NASBENCH101_GRAMMAR: TokenGrammar = { sequenceLength: SEQUENCE_LENGTH, vocabSize: VOCAB_SIZE, allowedNextTokens };
@@ -52,6 +47,8 @@ export interface TrainedControllerOptions {
   readonly labelled: number;
   /** Further labelled table cells, disjoint from the training cells, for evaluation (≥ 1). */
   readonly heldOut: number;
+  /** The problem whose table the cells come from (problems.ts name; default 'nb101'). */
+  readonly space?: string;
   /** Adam steps (≥ 1); epochs follow from labelled / batchSize, the last one may be cut short. */
   readonly steps: number;
   /** Sequences per Adam step (SemiNAS NAS-Bench-101: 100). */
@@ -69,19 +66,20 @@ export interface TrainedControllerOptions {
 }
 
 /** Labelled cells as the controller and the analyses see them, index-aligned. */
-export interface LabelledCells {
-  /** Pruned cells in NAS-Bench-101's stored vertex order (token columns = vertex indices). */
-  readonly cells: readonly Cell[];
+export interface LabelledCells<C = unknown> {
+  /** Cells as the space hands them out (NAS-Bench-101: pruned, in the stored vertex order, so token columns = vertex indices). */
+  readonly cells: readonly C[];
+  /** Table keys (NAS-Bench-101: graph hashes; NAS-Bench-201: cell strings). */
   readonly hashes: readonly string[];
   readonly tokens: readonly (readonly number[])[];
-  /** Validation accuracy at 108 epochs (fraction of 1). */
+  /** Validation accuracy at the table's full budget (fraction of 1). */
   readonly accuracy: readonly number[];
   /** FLOPs of the network, millions (the FLOPs predictor's target). */
   readonly flopsM: readonly number[];
 }
 
 /** A trained (or loaded) controller with the cells it saw and the cells held out from it. */
-export interface TrainedController {
+export interface TrainedController<C = unknown> {
   readonly controller: Controller;
   /** Cache key: 16 hex digits of SHA-256 over `keyConfig`. */
   readonly key: string;
@@ -90,8 +88,10 @@ export interface TrainedController {
   /** Cache folder of this controller (null when the cache is off). */
   readonly dir: string | null;
   readonly fromCache: boolean;
-  readonly train: LabelledCells;
-  readonly heldOut: LabelledCells;
+  readonly train: LabelledCells<C>;
+  readonly heldOut: LabelledCells<C>;
+  /** The problem the cells come from (its space, table and cell view). */
+  readonly problem: SearchProblem<C>;
   /** Mean loss terms per epoch of the training run (as saved when it was cached). */
   readonly history: readonly EpochLoss[];
   /** Wall seconds the training took when it ran (not the load time of a cache hit). */
@@ -105,77 +105,69 @@ export const TRAINING_FILE = 'training.json';
 /** Print a progress line at least this often during training. */
 const PROGRESS_INTERVAL_MS = 20_000;
 
-/** The table and the space, loaded once per process (≈ 0.3 s + 0.03 s). */
-let tables: Promise<{ csv: Nasbench101CsvData; space: Nasbench101Space; hashes: string[] }> | null = null;
-
-function loadTables(): Promise<{ csv: Nasbench101CsvData; space: Nasbench101Space; hashes: string[] }> {
-  tables ??= (async () => {
-    const csv = loadNasbench101Csv();
-    const space = await loadNasbench101Space({ quiet: true });
-    return { csv, space, hashes: [...csv.records.keys()].sort() };
-  })();
-  return tables;
-}
-
 /**
- * A controller trained on `labelled` NAS-Bench-101 table cells drawn with `seed`, or the same
+ * A controller trained on `labelled` table cells of `options.space` (default NAS-Bench-101) drawn with `seed`, or the same
  * controller loaded from `<cache>/controllers/<key>/` when one was trained before with the same
  * key (resolved config, data file, cell counts, steps, batch size, seed), plus `heldOut` other
  * table cells to evaluate it on.
  *
- * Cells: the table's hashes in sorted order; `Rng(seed).fork('cells').sampleIndices` draws
+ * Cells: the table's keys in sorted order (`problem.tableKeys()`); `Rng(seed).fork('cells').sampleIndices` draws
  * heldOut + labelled distinct ones, held-out first, so the held-out set is the same for every
  * `labelled` count. Training: `steps` Adam steps on Eq 5 over shuffled epochs (`Rng(seed).fork('train')`).
  *
  * Why no pseudo-labelled cells: DNAS trains semi-supervised (SemiNAS: N = 100 evaluated cells,
  * M = 10,000 unlabelled ones labelled by the controller's own predictor) to save evaluations in a
  * search. Here the question is what the latent space learns, and the table gives true labels for
- * 30k cells: every training cell is labelled, so the reconstruction and KL terms see thousands of
+ * thousands of cells (30,001 on NAS-Bench-101, 15,625 on NAS-Bench-201): every training cell is labelled, so the reconstruction and KL terms see thousands of
  * real cells and the predictor is never trained on its own guesses.
  * @throws RangeError for a count, step or batch size that is not a positive integer, or more
- *   cells than the table holds (30,001); Error from the controller when the loss diverges.
+ *   cells than the table holds; Error from loadProblem for an unknown space; Error from the controller when the loss diverges.
  */
-export async function trainedController(options: TrainedControllerOptions): Promise<TrainedController> {
+export async function trainedController<C = unknown>(options: TrainedControllerOptions): Promise<TrainedController<C>> {
   const batchSize = options.batchSize ?? 100;
   for (const [name, value] of [['labelled', options.labelled], ['heldOut', options.heldOut], ['steps', options.steps], ['batchSize', batchSize]] as const) {
     if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be an integer ≥ 1: got ${value}`);
   }
   if (!Number.isInteger(options.seed) || options.seed < 0) throw new RangeError(`seed must be a non-negative integer: got ${options.seed}`);
-  const { csv, space, hashes } = await loadTables();
-  if (options.labelled + options.heldOut > hashes.length) {
-    throw new RangeError(`labelled + heldOut must be at most the ${hashes.length} table cells: got ${options.labelled} + ${options.heldOut}`);
+  const problem = (await loadProblem(options.space ?? 'nb101')) as SearchProblem<C>;
+  const grammar: TokenGrammar = problem.space;
+  const tableSize = problem.tableKeys().length;
+  if (options.labelled + options.heldOut > tableSize) {
+    throw new RangeError(`labelled + heldOut must be at most the ${tableSize} table cells: got ${options.labelled} + ${options.heldOut}`);
   }
-  const config = resolveConfig(NASBENCH101_GRAMMAR, { ...TRAINED_CONTROLLER_DEFAULTS, seed: options.seed, ...options.controller });
-  const keyConfig = controllerKeyConfig(config, { labelled: options.labelled, heldOut: options.heldOut, steps: options.steps, batchSize, seed: options.seed }, csv.sha256);
+  const config = resolveConfig(grammar, { ...TRAINED_CONTROLLER_DEFAULTS, seed: options.seed, ...options.controller });
+  const keyConfig = controllerKeyConfig(config, { labelled: options.labelled, heldOut: options.heldOut, steps: options.steps, batchSize, seed: options.seed }, problem.dataSha256, problem.dataName);
   const key = controllerKey(keyConfig);
-  const { train, heldOut } = drawCells(csv, space, hashes, options);
+  const { train, heldOut } = drawCells(problem, options);
   const dir = options.cache === false ? null : join(controllerCacheRoot(options.cacheDir), key);
 
   if (dir !== null && existsSync(join(dir, TRAINING_FILE))) {
     const saved = JSON.parse(readFileSync(join(dir, TRAINING_FILE), 'utf8')) as { keyConfig: unknown; history: EpochLoss[]; trainSeconds: number };
     if (canonicalJson(saved.keyConfig) !== canonicalJson(keyConfig)) throw new Error(`${join(dir, TRAINING_FILE)}: cached under key ${key} but holds a different config`);
-    return { controller: Controller.load(dir, NASBENCH101_GRAMMAR), key, keyConfig, dir, fromCache: true, train, heldOut, history: saved.history, trainSeconds: saved.trainSeconds };
+    return { controller: Controller.load(dir, grammar), key, keyConfig, dir, fromCache: true, train, heldOut, problem, history: saved.history, trainSeconds: saved.trainSeconds };
   }
 
   const started = Date.now();
-  const controller = createController(NASBENCH101_GRAMMAR, config);
+  const controller = createController(grammar, config);
   const history = trainWithProgress(controller, train, { steps: options.steps, batchSize, rng: new Rng(options.seed).fork('train'), label: `controller ${key}`, progress: options.progress ?? true });
   const trainSeconds = (Date.now() - started) / 1000;
   if (dir !== null) saveControllerAtomically(dir, controller, { format: FORMAT, version: FORMAT_VERSION, keyConfig, history, trainSeconds });
-  return { controller, key, keyConfig, dir, fromCache: false, train, heldOut, history, trainSeconds };
+  return { controller, key, keyConfig, dir, fromCache: false, train, heldOut, problem, history, trainSeconds };
 }
 
 /**
  * Everything that determines a trained controller's weights, as one JSON record: the resolved
  * controller config (sizes, loss weights, KL reduction, lr, weight seed), the schedule and the
- * sha256 of the table file the cells are drawn from.
+ * name and sha256 of the table file the cells are drawn from.
+ * @param dataFile the table inside the data folder (default NAS-Bench-101's `nasbench101/val-subset-30k.csv`).
  */
 export function controllerKeyConfig(
   config: ControllerConfig,
   schedule: { labelled: number; heldOut: number; steps: number; batchSize: number; seed: number },
   dataSha256: string,
+  dataFile = 'nasbench101/val-subset-30k.csv',
 ): Record<string, unknown> {
-  return { format: FORMAT, version: FORMAT_VERSION, data: { file: NASBENCH101_CSV, sha256: dataSha256 }, controller: config, schedule };
+  return { format: FORMAT, version: FORMAT_VERSION, data: { file: dataFile, sha256: dataSha256 }, controller: config, schedule };
 }
 
 /** 16 hex digits of SHA-256 over the key config serialised with sorted keys (key order does not matter). */
@@ -188,40 +180,21 @@ export function controllerCacheRoot(cacheDir?: string): string {
   return join(cacheRoot(cacheDir), 'controllers');
 }
 
-/**
- * How analyses see NAS-Bench-101 token sequences: the cell a sequence spells, pruned but NOT
- * relabelled (so `op3` is the op of token column 3 whenever pruning removes nothing before it),
- * null when invalid; its attributes; and the primary attribute names for MIG, purity and concepts.
- */
-export const NASBENCH101_CELL_VIEW: CellView<Cell> = {
-  cellOf(tokens) {
-    try {
-      return validateCell(decodeTokens(tokens)).pruned;
-    } catch {
-      return null;
-    }
-  },
-  attributes: cellAttributes,
-  attributeNames: CELL_PRIMARY_ATTRIBUTE_NAMES,
-};
-
 /** The held-out and training cells of a draw (see `trainedController`). */
-function drawCells(csv: Nasbench101CsvData, space: Nasbench101Space, hashes: readonly string[], options: TrainedControllerOptions): { train: LabelledCells; heldOut: LabelledCells } {
-  const indices = new Rng(options.seed).fork('cells').sampleIndices(hashes.length, options.heldOut + options.labelled);
-  const pick = (part: number[]): LabelledCells => {
-    const chosen = part.map((i) => hashes[i]);
-    const cells = chosen.map((h) => {
-      const index = space.indexOfHash(h);
-      if (index < 0) throw new Error(`table cell ${h} is not in the enumerated space (rebuild the space cache)`);
-      return space.cellAt(index);
-    });
-    return { cells, hashes: chosen, tokens: cells.map(encodeCell), accuracy: chosen.map((h) => csv.records.get(h)!.valAccuracy), flopsM: cells.map((c) => networkFlopsM(c)) };
+function drawCells<C>(problem: SearchProblem<C>, options: TrainedControllerOptions): { train: LabelledCells<C>; heldOut: LabelledCells<C> } {
+  const keys = problem.tableKeys();
+  const indices = new Rng(options.seed).fork('cells').sampleIndices(keys.length, options.heldOut + options.labelled);
+  const pick = (part: number[]): LabelledCells<C> => {
+    const chosen = part.map((i) => keys[i]);
+    const entries = chosen.map((k) => problem.tableEntry(k));
+    const cells = entries.map((e) => e.cell);
+    return { cells, hashes: chosen, tokens: cells.map((c) => problem.space.encode(c)), accuracy: entries.map((e) => e.record.valAccuracy), flopsM: cells.map((c) => problem.space.flopsM(c)) };
   };
   return { heldOut: pick(indices.slice(0, options.heldOut)), train: pick(indices.slice(options.heldOut)) };
 }
 
 /** Train epoch by epoch (one `train` call each: the same shuffles and steps as one call) with progress on stderr. */
-function trainWithProgress(controller: Controller, data: LabelledCells, options: { steps: number; batchSize: number; rng: Rng; label: string; progress: boolean }): EpochLoss[] {
+function trainWithProgress(controller: Controller, data: LabelledCells<unknown>, options: { steps: number; batchSize: number; rng: Rng; label: string; progress: boolean }): EpochLoss[] {
   const perEpoch = Math.ceil(data.tokens.length / options.batchSize);
   const epochs = Math.ceil(options.steps / perEpoch);
   const history: EpochLoss[] = [];

@@ -11,11 +11,15 @@ import {
   controllerCacheRoot,
   controllerKey,
   controllerKeyConfig,
-  NASBENCH101_CELL_VIEW,
   NASBENCH101_GRAMMAR,
   trainedController,
   type TrainedControllerOptions,
 } from '../../lib/experiments/trained-controller';
+import { NASBENCH101_CELL_VIEW, nasbench201CellView } from '../../lib/experiments/cell-views';
+import { scoreController } from '../../lib/analysis/controller-scores';
+import { loadNasbench201Csv } from '../../lib/benchmarks/nasbench201-csv';
+import { NB201_PRIMARY_ATTRIBUTE_NAMES, nb201CellAttributes } from '../../lib/spaces/nasbench201/attributes';
+import { formatNb201Cell, NB201_OPS, type Nb201Cell } from '../../lib/spaces/nasbench201/cell';
 import type { Cell } from '../../lib/spaces/nasbench101/cell';
 import { encodeCell } from '../../lib/spaces/nasbench101/encoding';
 import { hashCell } from '../../lib/spaces/nasbench101/graph';
@@ -93,8 +97,8 @@ describe('trainedController', () => {
 
   it('draws disjoint training and held-out table cells, the held-out ones independent of the training count', async () => {
     const csv = loadNasbench101Csv();
-    const a = await trainedController({ ...TINY, cache: false });
-    const b = await trainedController({ ...TINY, labelled: 60, cache: false });
+    const a = await trainedController<Cell>({ ...TINY, cache: false });
+    const b = await trainedController<Cell>({ ...TINY, labelled: 60, cache: false });
     expect(b.heldOut.hashes).toEqual(a.heldOut.hashes);
     expect(b.train.hashes.slice(0, 40)).toEqual(a.train.hashes);
     expect(a.train.hashes.filter((h) => a.heldOut.hashes.includes(h))).toEqual([]);
@@ -157,5 +161,102 @@ describe('NASBENCH101_CELL_VIEW', () => {
 
   it('scores the primary attributes (no derived counts, params or FLOPs)', () => {
     expect(NASBENCH101_CELL_VIEW.attributeNames).toEqual(['op1', 'op2', 'op3', 'op4', 'op5', 'vertices', 'edges', 'depth', 'width', 'inputToOutput']);
+  });
+});
+
+describe('trainedController on NAS-Bench-201', () => {
+  /** TINY on the NAS-Bench-201 CIFAR-10 table: the same schedule, another problem. */
+  const NB201_TINY: TrainedControllerOptions = { ...TINY, space: 'nb201' };
+
+  it('draws table cells whose key, tokens and accuracy line up with the CIFAR-10 table', async () => {
+    const csv = loadNasbench201Csv('cifar10');
+    const trained = await trainedController<Nb201Cell>({ ...NB201_TINY, cache: false });
+    expect([trained.train.cells.length, trained.heldOut.cells.length]).toEqual([40, 10]);
+    expect(trained.train.hashes.filter((h) => trained.heldOut.hashes.includes(h))).toEqual([]);
+    for (const part of [trained.heldOut, trained.train]) {
+      part.cells.forEach((cell, i) => {
+        expect(trained.problem.space.key(cell)).toBe(part.hashes[i]);
+        expect(formatNb201Cell(cell)).toBe(part.hashes[i]); // the key is the official cell string
+        expect(part.tokens[i]).toEqual(trained.problem.space.encode(cell));
+        expect(part.tokens[i]).toHaveLength(6); // one token per edge
+        expect(part.accuracy[i]).toBe(csv.records.get(part.hashes[i])!.valAccuracy);
+        expect(part.flopsM[i]).toBe(trained.problem.space.flopsM(cell));
+      });
+    }
+    expect(trained.keyConfig.data).toEqual({ file: 'nasbench201/cifar10.csv', sha256: csv.sha256 });
+    trained.controller.dispose();
+  });
+
+  it('keys a NAS-Bench-201 controller apart from the NAS-Bench-101 one of the same schedule', async () => {
+    const nb101 = await trainedController({ ...TINY, cache: false });
+    const nb201 = await trainedController({ ...NB201_TINY, cache: false });
+    expect(nb201.key).toMatch(/^[0-9a-f]{16}$/);
+    expect(nb201.key).not.toBe(nb101.key);
+    expect(nb201.keyConfig.schedule).toEqual(nb101.keyConfig.schedule);
+    nb101.controller.dispose();
+    nb201.controller.dispose();
+  });
+
+  it('trains once, then a cache hit returns the same predictions', async () => {
+    const options = { ...NB201_TINY, seed: 12 };
+    const first = await trainedController<Nb201Cell>(options);
+    const second = await trainedController<Nb201Cell>(options);
+    expect([first.fromCache, second.fromCache]).toEqual([false, true]);
+    expect(second.dir).toBe(join(cacheDir, 'controllers', first.key));
+    expect(second.heldOut.hashes).toEqual(first.heldOut.hashes);
+    const a = first.controller.encode(first.heldOut.tokens).mu;
+    const b = second.controller.encode(second.heldOut.tokens).mu;
+    expect(b).toEqual(a);
+    expect(second.controller.predict(b).accuracy).toEqual(first.controller.predict(a).accuracy);
+    expect(second.controller.decode(b)).toEqual(first.controller.decode(a));
+    first.controller.dispose();
+    second.controller.dispose();
+  });
+
+  it('is scored through the problem\'s view, every decode being a cell', async () => {
+    const trained = await trainedController<Nb201Cell>({ ...NB201_TINY, cache: false });
+    const scores = scoreController(trained.controller, trained.heldOut, trained.problem.view, { traversalBases: 2 });
+    expect(scores.row.cells).toBe(10);
+    expect(scores.row.validDecodes).toBe(1); // every NAS-Bench-201 sequence is a cell
+    expect(scores.traversals).toHaveLength(2 * 4); // 2 bases × 4 factors
+    expect(scores.traversals.every((t) => t.invalidSteps.length === 0 && t.steps.every((s) => s.cell !== null && s.cell.ops.length === 6))).toBe(true);
+    expect(scores.concepts.map((c) => c.factor)).toEqual([0, 1, 2, 3]);
+    trained.controller.dispose();
+  });
+});
+
+describe('nasbench201CellView', () => {
+  const view = nasbench201CellView();
+
+  it('reads every one of the 5^6 six-token sequences as a cell, token e being the op of edge e', () => {
+    let cells = 0;
+    for (let code = 0; code < 5 ** 6; code++) {
+      const tokens = Array.from({ length: 6 }, (_, e) => Math.floor(code / 5 ** e) % 5);
+      const cell = view.cellOf(tokens);
+      expect(cell?.ops).toEqual(tokens.map((t) => NB201_OPS[t]));
+      cells++;
+    }
+    expect(cells).toBe(15_625);
+    // degenerate cells included: all `none` cuts the output off, and is still a cell
+    expect(view.cellOf([0, 0, 0, 0, 0, 0])).toEqual({ ops: ['none', 'none', 'none', 'none', 'none', 'none'] });
+  });
+
+  it('throws for a sequence of the wrong length rather than returning null', () => {
+    expect(() => view.cellOf([0, 1, 2, 3, 4])).toThrow('a NAS-Bench-201 sequence has 6 tokens: got 5');
+  });
+
+  it('gives the attributes of nb201CellAttributes with the costs of its data set', () => {
+    const cell: Nb201Cell = { ops: ['nor_conv_3x3', 'skip_connect', 'nor_conv_1x1', 'none', 'avg_pool_3x3', 'nor_conv_3x3'] };
+    expect(view.attributes(cell)).toEqual(nb201CellAttributes(cell, 'cifar10'));
+    const cifar100 = nasbench201CellView('cifar100').attributes(cell);
+    expect(cifar100).toEqual(nb201CellAttributes(cell, 'cifar100'));
+    // 100 classes instead of 10: a wider classifier, the same edges
+    expect(cifar100.params).toBeGreaterThan(view.attributes(cell).params as number);
+    expect(cifar100.e0to1).toBe('nor_conv_3x3');
+  });
+
+  it('scores the six edge ops only', () => {
+    expect(view.attributeNames).toEqual(NB201_PRIMARY_ATTRIBUTE_NAMES);
+    expect(view.attributeNames).toEqual(['e0to1', 'e0to2', 'e1to2', 'e0to3', 'e1to3', 'e2to3']);
   });
 });
