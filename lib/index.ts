@@ -27,6 +27,11 @@ export { sampleUniformCell, sampleRandomSpec, mutateCell } from './spaces/nasben
 export { networkParams, networkFlops, networkFlopsM, cellParams, cellFlops, NASBENCH101_NETWORK, type FlopsConvention } from './spaces/nasbench101/cost';
 export { encodeCell, decodeTokens, allowedNextTokens, SEQUENCE_LENGTH, VOCAB_SIZE } from './spaces/nasbench101/encoding';
 export { nasbench101SearchSpace } from './spaces/nasbench101/search-space';
+export { NB201_OPS, NB201_EDGES, parseNb201Cell, formatNb201Cell, nb201Cell, isDegenerateNb201Cell, InvalidNb201CellError, type Nb201Cell, type Nb201Op } from './spaces/nasbench201/cell';
+export { NB201_DATASETS, networkParams as nb201NetworkParams, networkFlopsM as nb201NetworkFlopsM, type Nb201Dataset } from './spaces/nasbench201/cost';
+export { encodeNb201Cell, decodeNb201Tokens, NB201_SEQUENCE_LENGTH, NB201_VOCAB_SIZE } from './spaces/nasbench201/encoding';
+export { nasbench201SearchSpace, NB201_SIZE } from './spaces/nasbench201/search-space';
+export { nb201CellAttributes, NB201_EDGE_ATTRIBUTE_NAMES, NB201_ATTRIBUTE_NAMES, NB201_PRIMARY_ATTRIBUTE_NAMES, type Nb201CellAttributes } from './spaces/nasbench201/attributes';
 export { cellAttributes, vertexLevels, CELL_ATTRIBUTE_NAMES, CELL_PRIMARY_ATTRIBUTE_NAMES, type CellAttributes, type PositionOp } from './spaces/nasbench101/attributes';
 
 // Benchmarks
@@ -35,6 +40,7 @@ export { BudgetExceededError, OutOfDomainError, DataFileError } from './benchmar
 export { resolveDataFile, DATA_DIR_ENV } from './benchmarks/data-folder';
 export { loadNasbench101CellList, type Nasbench101CellLine } from './benchmarks/nasbench101-jsonl';
 export { loadNasbench101Csv, type Nasbench101CsvRecord } from './benchmarks/nasbench101-csv';
+export { loadNasbench201Csv, nasbench201CsvPath, type Nasbench201CsvRecord, type Nasbench201CsvData } from './benchmarks/nasbench201-csv';
 export { readNasbench101TfRecord, writeNasbench101TfRecord } from './benchmarks/nasbench101-tfrecord';
 export { loadNasbench101Benchmark, loadNasbench101TfRecordBenchmark, nasbench101Key, type Nasbench101Query } from './benchmarks/nasbench101';
 
@@ -49,6 +55,7 @@ export { showFigure, figureHtml, type PlotlyFigure } from './report/plot';
 export { showTable } from './report/table';
 export { accuracyHistogramFigure, paramsAccuracyFigure, flopsAgreementFigure } from './report/figures/space';
 export { startRun, currentRun, type RunContext, type Scale } from './report/run-context';
+export { listResults, listExperiments, listNotebooks, loadSearchRuns, summarizeRuns, compareExperiments, listNotebookRuns, RUN_COLUMNS, SUMMARY_COLUMNS, NOTEBOOK_RUN_COLUMNS, type ResultsOptions, type ResultsListing, type ExperimentInfo, type SearchConfigInfo, type NotebookInfo, type SearchRuns, type UnfinishedSeed } from './report/results-store';
 
 // Controller, samplers, search and experiments
 export { createController, Controller, latentStep, growingLatentSearch, type ControllerOptions } from './controller/index';
@@ -56,21 +63,29 @@ export { promisingRegion, sampleFromRegion, inRegion, type PromisingRegion } fro
 export { denseSample, NASBENCH101_DENSE, type DenseProbabilities } from './samplers/dense';
 export { runSearch, SearchSession, type SearchResult, type SearchAlgorithm } from './search/search';
 export { createAlgorithm, ALGORITHMS } from './search/algorithms';
+export { localSearch, LOCAL_SEARCH_DEFAULTS, type LocalSearchOptions } from './search/local-search';
+export { bananasSearch, BANANAS_DEFAULTS, type BananasOptions } from './search/bananas';
+export { trainMlpEnsemble, oneHotFeatures, MLP_ENSEMBLE_DEFAULTS, type MlpEnsemble, type MlpEnsembleOptions } from './search/mlp-ensemble';
 export { controllerSearch, splitBudget, CONTROLLER_SEARCH_PRESETS, type ControllerSearchOptions } from './search/controller-search';
 export { runSeeds, type RunProgress } from './experiments/runner';
-export { runGrid, table1Grid, table3Grid, TABLE1_PAPER, TABLE3_PAPER, SMOKE_CONTROLLER_OPTIONS, type GridConfig, type GridRun } from './experiments/grid';
+export { loadProblem, loadNasbench201Problem, PROBLEM_NAMES, NB201_PROBLEMS, type SearchProblem } from './experiments/problems';
+export { runGrid, table1Grid, table1Nb201Grid, TABLE1_METHODS, MODERN_BASELINES, VERDICT_BUDGETS, NB201_EVOLUTION_OPTIONS, NB201_TABLE1_BUDGETS, table3Grid, TABLE1_PAPER, TABLE3_PAPER, SMOKE_CONTROLLER_OPTIONS, type GridConfig, type GridRun } from './experiments/grid';
 export { expectedBestOfK, expectedBestCurve } from './analysis/order-statistics';
+export { traversalAccuracy, type TraversalAccuracyRow } from './analysis/traversal-accuracy';
 export { summarizeSearchRuns, bestSoFarBands, topKMean, type SearchConfigSummary } from './analysis/search-summary';
 export { mannWhitneyU } from './analysis/mann-whitney';
+export { headToHead, describeHeadToHead, type HeadToHeadRow, type SeedBests } from './analysis/head-to-head';
 export { traverseFactor, traverseFactors, factorConcepts, changedAttributes, TRAVERSAL_RANGE, TRAVERSAL_STEPS, type Attributes, type AttributeValue, type Traversal, type TraversalStep, type TraversalFunctions, type TraversalOptions, type FactorConcept } from './analysis/traversal';
 export { mutualInformationGap, traversalPurity, activeFactors, MIG_BINS, MIG_MAX_CATEGORIES, ACTIVE_KL_THRESHOLD, ACTIVE_VARIANCE_THRESHOLD, type MigOptions, type MigResult, type MigAttributeScore, type TraversalPurity, type ActiveFactors } from './analysis/disentanglement';
 export { spearman, kendallTau, averageRanks, factorCorrelations } from './analysis/correlation';
 export { bestSoFarFigure, type CurveBand } from './report/figures/search';
 export { cellGraphFigure, traversalStripFigure, cellDiff, OP_COLORS, HIGHLIGHT_COLOR, type LabelledDag, type CellDiff, type CellStrip } from './report/figures/cell-graph';
 export { factorAccuracyFigure, factorCorrelationFigure, type FactorAccuracyOptions } from './report/figures/factor-accuracy';
+export { edgeTraversalFigure, edgeStripOf, traversalAccuracyFigure, type EdgeStrip, type AccuracyAlongFactor } from './report/figures/edge-traversal';
 export { scoreController, factorFor, controllerTraversalFunctions, type CellView, type ScoredCells, type ScoreOptions, type ControllerScoreRow, type ControllerScores, type FactorChoice } from './analysis/controller-scores';
 export { regionAccuracy, type RegionAccuracy } from './analysis/region-accuracy';
-export { trainedController, controllerKey, controllerKeyConfig, controllerCacheRoot, NASBENCH101_CELL_VIEW, NASBENCH101_GRAMMAR, INTERPRETABILITY_SCHEDULES, TRAINED_CONTROLLER_DEFAULTS, type TrainedController, type TrainedControllerOptions, type LabelledCells } from './experiments/trained-controller';
+export { NASBENCH101_CELL_VIEW, nasbench201CellView } from './experiments/cell-views';
+export { trainedController, controllerKey, controllerKeyConfig, controllerCacheRoot, NASBENCH101_GRAMMAR, INTERPRETABILITY_SCHEDULES, TRAINED_CONTROLLER_DEFAULTS, type TrainedController, type TrainedControllerOptions, type LabelledCells } from './experiments/trained-controller';
 export { metricsVsBetaFigure, type SweepMetric } from './report/figures/beta-sweep';
 
 // VAENAS samplers (VAENAS §3, Algorithms 1–2), Table 4 / Fig 2 experiments and figure

@@ -49,20 +49,55 @@ export const SMOKE_CONTROLLER_OPTIONS = {
 const CONTROLLER_ALGOS = new Set(['nao', 'semi', 'dnas']);
 
 /**
- * Table 1's grid: the paper's rows plus every method at 150 and 300 queries ("full"), or every
+ * The methods of both Table 1 notebooks: the paper's five, then the modern baselines of issue 9
+ * (local search and BANANAS-style predictor-guided search), which the paper does not run.
+ */
+export const TABLE1_METHODS = ['random', 're', 'nao', 'semi', 'dnas', 'ls', 'bananas'] as const;
+
+/** The baselines DNAS is held against in the notebooks' verdicts, and the budgets of that verdict. */
+export const MODERN_BASELINES = ['bananas', 'ls'] as const;
+export const VERDICT_BUDGETS = [150, 300] as const;
+
+/**
+ * Table 1's grid: the paper's rows plus every method (TABLE1_METHODS) at 150 and 300 queries ("full"), or every
  * method at `smokeBudget` queries with the smoke controller schedule ("smoke").
  */
 export function table1Grid(scale: 'smoke' | 'full', smokeBudget = 20): GridConfig[] {
   if (scale === 'smoke') {
-    return ['random', 're', 'nao', 'semi', 'dnas'].map((algo) => ({
+    return TABLE1_METHODS.map((algo) => ({
       label: algo,
       algo,
       budget: smokeBudget,
       algoOptions: CONTROLLER_ALGOS.has(algo) ? SMOKE_CONTROLLER_OPTIONS : undefined,
     }));
   }
-  const budgets: Record<string, number[]> = { random: [150, 300, 2000], re: [150, 300, 2000], nao: [150, 300, 2000], semi: [150, 300, 2100], dnas: [150, 300] };
+  const budgets: Record<string, number[]> = { random: [150, 300, 2000], re: [150, 300, 2000], nao: [150, 300, 2000], semi: [150, 300, 2100], dnas: [150, 300], ls: [150, 300], bananas: [150, 300] };
   return Object.entries(budgets).flatMap(([algo, list]) => list.map((budget) => ({ label: algo, algo, budget })));
+}
+
+/**
+ * Regularized evolution as NAS-Bench-201's own baseline runs it: population 10, tournament 3
+ * (D-X-Y/AutoDL-Projects scripts-search/algos/R-EA.sh). The NAS-Bench-101 settings (population 100)
+ * would make every budget ≤ 100 of this table pure random search.
+ */
+export const NB201_EVOLUTION_OPTIONS = { populationSize: 10, tournamentSize: 3 } as const;
+
+/** The query budgets of the NAS-Bench-201 table (issue 7: 50/100/150/300). */
+export const NB201_TABLE1_BUDGETS = [50, 100, 150, 300] as const;
+
+/**
+ * Table 1's protocol on NAS-Bench-201: every method at every budget of NB201_TABLE1_BUDGETS
+ * ("full"), or every method at `smokeBudget` queries with the smoke controller schedule ("smoke").
+ * Controller searches keep their NAS-Bench-101 defaults; evolution takes NB201_EVOLUTION_OPTIONS.
+ */
+export function table1Nb201Grid(scale: 'smoke' | 'full', smokeBudget = 20): GridConfig[] {
+  const budgets: readonly number[] = scale === 'smoke' ? [smokeBudget] : NB201_TABLE1_BUDGETS;
+  return TABLE1_METHODS.flatMap((algo) => budgets.map((budget) => ({
+    label: algo,
+    algo,
+    budget,
+    algoOptions: algo === 're' ? NB201_EVOLUTION_OPTIONS : CONTROLLER_ALGOS.has(algo) && scale === 'smoke' ? SMOKE_CONTROLLER_OPTIONS : undefined,
+  })));
 }
 
 /**
@@ -90,19 +125,20 @@ export interface GridRun {
 }
 
 /**
- * Run every config of a grid for `seeds` (0..seeds−1) on NAS-Bench-101 through runSeeds:
+ * Run every config of a grid for `seeds` (0..seeds−1) on `options.space` (a problems.ts name,
+ * default 'nb101') through runSeeds:
  * results go to `<resultsDir>/<experiment>[-<label>]/<algo>-<budget>/seed-<k>/`, finished seeds
  * are reused, interrupted ones resume. `onProgress` reports each finished seed.
  */
 export async function runGrid(
   grid: readonly GridConfig[],
-  options: { seeds: number; experiment: string; resultsDir?: string; workers?: number; onProgress?: (config: GridConfig, progress: RunProgress) => void },
+  options: { seeds: number; experiment: string; space?: string; resultsDir?: string; workers?: number; onProgress?: (config: GridConfig, progress: RunProgress) => void },
 ): Promise<GridRun[]> {
   const runs: GridRun[] = [];
   for (const config of grid) {
     const experiment = config.label === config.algo ? options.experiment : `${options.experiment}-${slug(config.label)}`;
     const out = await runSeeds({
-      space: 'nb101',
+      space: options.space ?? 'nb101',
       algo: config.algo,
       budget: config.budget,
       algoOptions: config.algoOptions ?? {},

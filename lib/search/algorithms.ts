@@ -1,7 +1,9 @@
 // The algorithms the runner and CLI can start by name, built from JSON options.
 // New algorithms (nao, semi, dnas) are added here; nothing in this file names a search space.
 import { controllerSearch, CONTROLLER_SEARCH_PRESETS, type ControllerSearchOptions } from './controller-search';
+import { bananasSearch, type BananasOptions } from './bananas';
 import { regularizedEvolution, type EvolutionOptions } from './evolution';
+import { localSearch, type LocalSearchOptions } from './local-search';
 import { randomSearch, type RandomSearchOptions } from './random';
 import type { SearchAlgorithm } from './search';
 
@@ -23,6 +25,8 @@ export const ALGORITHMS: Readonly<Record<string, AlgorithmFactory>> = {
   nao: controllerPreset('nao'),
   semi: controllerPreset('semi'),
   dnas: controllerPreset('dnas'),
+  ls: (options) => localSearch(options as LocalSearchOptions),
+  bananas: (options) => bananasSearch(options as BananasOptions),
 };
 
 /**

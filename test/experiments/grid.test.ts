@@ -1,8 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runGrid, table1Grid, table3Grid } from '../../lib/experiments/grid';
+import {
+  NB201_EVOLUTION_OPTIONS,
+  NB201_TABLE1_BUDGETS,
+  runGrid,
+  SMOKE_CONTROLLER_OPTIONS,
+  table1Grid,
+  table1Nb201Grid,
+  table3Grid,
+} from '../../lib/experiments/grid';
+import { loadProblem } from '../../lib/experiments/problems';
 
 const root = mkdtempSync(join(tmpdir(), 'dnas-grid-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -22,10 +31,76 @@ describe('runGrid', () => {
 describe('table grids', () => {
   it('hold the paper\'s Table 1 budgets plus every method at 150 and 300', () => {
     const names = table1Grid('full').map((c) => `${c.algo}-${c.budget}`);
-    expect(names).toEqual(['random-150', 'random-300', 'random-2000', 're-150', 're-300', 're-2000', 'nao-150', 'nao-300', 'nao-2000', 'semi-150', 'semi-300', 'semi-2100', 'dnas-150', 'dnas-300']);
+    expect(names).toEqual(['random-150', 'random-300', 'random-2000', 're-150', 're-300', 're-2000', 'nao-150', 'nao-300', 'nao-2000', 'semi-150', 'semi-300', 'semi-2100', 'dnas-150', 'dnas-300', 'ls-150', 'ls-300', 'bananas-150', 'bananas-300']);
   });
   it('hold the 2 × 2 ablation at 200 queries', () => {
     const grid = table3Grid('full');
     expect(grid.map((c) => [c.budget, c.algoOptions?.dense, c.algoOptions?.disentangle])).toEqual([[200, false, false], [200, false, true], [200, true, false], [200, true, true]]);
+  });
+});
+
+describe('table1Nb201Grid', () => {
+  it('runs every method at every budget of 50, 100, 150 and 300 queries (28 configs)', () => {
+    expect(NB201_TABLE1_BUDGETS).toEqual([50, 100, 150, 300]);
+    const names = table1Nb201Grid('full').map((c) => `${c.algo}-${c.budget}`);
+    expect(names).toEqual(['random', 're', 'nao', 'semi', 'dnas', 'ls', 'bananas'].flatMap((algo) => [50, 100, 150, 300].map((b) => `${algo}-${b}`)));
+    expect(table1Nb201Grid('full').every((c) => c.label === c.algo)).toBe(true);
+  });
+
+  it('gives evolution NAS-Bench-201\'s population 10 and tournament 3, and the controllers their defaults', () => {
+    // R-EA.sh's settings: with NAS-Bench-101's population of 100, every budget ≤ 100 would be random search.
+    expect(NB201_EVOLUTION_OPTIONS).toEqual({ populationSize: 10, tournamentSize: 3 });
+    const full = table1Nb201Grid('full');
+    expect(full.filter((c) => c.algo === 're').map((c) => c.algoOptions)).toEqual([NB201_EVOLUTION_OPTIONS, NB201_EVOLUTION_OPTIONS, NB201_EVOLUTION_OPTIONS, NB201_EVOLUTION_OPTIONS]);
+    expect(full.filter((c) => c.algo !== 're').every((c) => c.algoOptions === undefined)).toBe(true);
+  });
+
+  it('runs every method once at the smoke budget, controllers on the smoke schedule, evolution still at population 10', () => {
+    const smoke = table1Nb201Grid('smoke', 12);
+    expect(smoke.map((c) => [c.algo, c.budget, c.algoOptions])).toEqual([
+      ['random', 12, undefined],
+      ['re', 12, NB201_EVOLUTION_OPTIONS],
+      ['nao', 12, SMOKE_CONTROLLER_OPTIONS],
+      ['semi', 12, SMOKE_CONTROLLER_OPTIONS],
+      ['dnas', 12, SMOKE_CONTROLLER_OPTIONS],
+      ['ls', 12, undefined],
+      ['bananas', 12, undefined],
+    ]);
+    expect(table1Nb201Grid('smoke').map((c) => c.budget)).toEqual([20, 20, 20, 20, 20, 20, 20]); // default smoke budget
+  });
+});
+
+describe('runGrid on NAS-Bench-201', () => {
+  it('searches the NAS-Bench-201 CIFAR-10 table when space is nb201, and a rerun reuses the seeds', async () => {
+    // Random search and NB201 evolution at 30 queries, 2 seeds: seconds on one thread.
+    const grid = table1Nb201Grid('smoke', 30).filter((c) => c.algo === 'random' || c.algo === 're');
+    const problem = await loadProblem('nb201');
+    const table = new Set(problem.tableAccuracies());
+    const skipped: boolean[] = [];
+    const options = { seeds: 2, experiment: 'grid-nb201-test', space: 'nb201', resultsDir: root, workers: 0 };
+    const first = await runGrid(grid, { ...options, onProgress: (_, p) => skipped.push(p.skipped) });
+    expect(first.map((r) => r.config.algo)).toEqual(['random', 're']);
+    for (const run of first) {
+      expect(run.results.map((r) => r.queried)).toEqual([30, 30]);
+      for (const r of run.results) {
+        // Real table values: the best is a CIFAR-10 validation accuracy of the cell it names.
+        expect(table.has(r.best!.valAccuracy)).toBe(true);
+        expect(problem.tableEntry(r.best!.key).record.valAccuracy).toBe(r.best!.valAccuracy);
+        expect(r.accuracies.every((a) => table.has(a))).toBe(true);
+      }
+      // Each seed folder records the NAS-Bench-201 problem, its table and the algorithm's settings.
+      const stored = JSON.parse(readFileSync(join(run.seedDirs[0], 'config.json'), 'utf8'));
+      expect([stored.space, stored.dataSha256]).toEqual(['nb201', problem.dataSha256]);
+      if (run.config.algo === 're') expect([stored.settings.populationSize, stored.settings.tournamentSize]).toEqual([10, 3]);
+    }
+    expect(first[0].seedDirs[1]).toBe(join(root, 'grid-nb201-test', 'random-30', 'seed-1'));
+    // Two seeds of one config differ (seeded by k), the best keys are cell strings of the table.
+    expect(first[0].results[0].best!.key).not.toBe(first[0].results[1].best!.key);
+    expect(first[0].results[0].best!.key).toMatch(/^\|.+~0\|\+\|.+\|\+\|.+\|$/);
+
+    const again = await runGrid(grid, { ...options, onProgress: (_, p) => skipped.push(p.skipped) });
+    expect(skipped).toEqual([false, false, false, false, true, true, true, true]);
+    expect(again.map((r) => r.results)).toEqual(first.map((r) => r.results));
+    again.forEach((r, i) => expect(r.seedSeconds).toBeCloseTo(first[i].seedSeconds, 9));
   });
 });

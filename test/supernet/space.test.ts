@@ -1,5 +1,5 @@
-// Tests of the supernet's layer-choice search space (lib/supernet/space.ts): its size counted by
-// enumeration, the token grammar, mutation, uniform sampling (chi-square) and the FLOPs range.
+// Tests of the supernet's layer-choice search space (lib/supernet/space.ts): size by enumeration, the
+// token grammar, mutation, one-layer neighbourhoods, uniform sampling (chi-square), the FLOPs range.
 // Pure arithmetic on architectures: no TF.js here.
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../lib/random';
@@ -214,5 +214,44 @@ describe('layerShapes', () => {
     expect(() => layerShapes({ ...SMOKE_SPACE, inputShape: [28, 28, 0] })).toThrow(/input channels must be a positive integer: got 0/);
     expect(() => layerShapes({ ...SMOKE_SPACE, stages: [{ channels: 8, layers: 0, stride: 2 }] })).toThrow(/stage 0 layers must be a positive integer: got 0/);
     expect(() => layerShapes({ ...SMOKE_SPACE, stages: [SMOKE_SPACE.stages[0], { channels: -1, layers: 1, stride: 2 }] })).toThrow(/stage 1 channels must be a positive integer: got -1/);
+  });
+});
+
+describe('LayerChoiceSpace neighbours', () => {
+  /** Layers at which two architectures differ. */
+  const differing = (a: Architecture, b: Architecture): number[] => a.map((x, k) => (x !== b[k] ? k : -1)).filter((k) => k >= 0);
+
+  it('has Σ (choices − 1) neighbours, each one layer away: 3 + 4 + 3 + 4 = 14 at smoke scale', () => {
+    // Layers 0 and 2 downsample (4 choices, no skip); layers 1 and 3 have all 5.
+    const arch: Architecture = ['sep3', 'skip', 'xception', 'sep7'];
+    const neighbours = smoke.neighbours(arch);
+    expect(neighbours).toHaveLength(14);
+    const keys = neighbours.map((n) => smoke.key(n));
+    expect(new Set(keys).size).toBe(14);
+    expect(keys).not.toContain(smoke.key(arch));
+    for (const n of neighbours) expect(differing(n, arch)).toHaveLength(1);
+  });
+
+  it('equals the set of all smoke architectures at Hamming distance 1 (by enumeration)', () => {
+    for (const arch of SMOKE_ALL.slice(0, 40)) {
+      const expected = SMOKE_ALL.filter((b) => differing(arch, b).length === 1).map((b) => smoke.key(b));
+      expect(smoke.neighbours(arch).map((n) => smoke.key(n)).sort()).toEqual(expected.sort());
+    }
+  });
+
+  it('has 3 + 4·3 + 3 + 4·3 = 30 neighbours at Fashion-MNIST scale, in a fixed order, input untouched', () => {
+    const space = new LayerChoiceSpace(FASHION_MNIST_SPACE);
+    const arch: Architecture = ['sep5', 'skip', 'sep3', 'xception', 'sep7', 'sep5', 'skip', 'sep3'];
+    const copy = [...arch];
+    const expected = space.layers.reduce((n, layer) => n + space.choices(layer.index).length - 1, 0);
+    expect(expected).toBe(30);
+    const keys = () => space.neighbours(arch).map((n) => space.key(n));
+    expect(keys()).toHaveLength(30);
+    expect(keys()).toEqual(keys());
+    expect(arch).toEqual(copy);
+  });
+
+  it('rejects an architecture outside the space, naming the layer', () => {
+    expect(() => smoke.neighbours(['skip', 'sep3', 'sep3', 'sep3'])).toThrow(/layer 0 cannot be "skip"/);
   });
 });

@@ -1,5 +1,5 @@
-// Tests of nasbench201SearchSpace: shape, uniform sampling, one-edge mutation, key = official
-// string, and costs bound to the chosen data set.
+// Tests of nasbench201SearchSpace: shape, uniform sampling, one-edge mutation, the 24-cell
+// neighbourhood, key = official string, and costs bound to the chosen data set.
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../lib/random';
 import { formatNb201Cell, NB201_OPS, nb201Cell, type Nb201Cell } from '../../../lib/spaces/nasbench201/cell';
@@ -100,5 +100,43 @@ describe('nasbench201SearchSpace', () => {
     const cell = nb201Cell(new Array<string>(6).fill('nor_conv_3x3'));
     expect(space.params(cell)).toBe(networkParams(cell, 'cifar10'));
     expect(nasbench201SearchSpace('cifar100').params(cell)).not.toBe(space.params(cell));
+  });
+});
+
+describe('nasbench201SearchSpace neighbours', () => {
+  // A cell with every op once (none twice): each edge has exactly four other ops to take.
+  const cell = nb201Cell(['none', 'skip_connect', 'nor_conv_1x1', 'nor_conv_3x3', 'avg_pool_3x3', 'none']);
+
+  it('lists the 24 cells one edge away (6 edges × 4 other ops), distinct, the cell itself excluded', () => {
+    const neighbours = space.neighbours(cell);
+    expect(neighbours).toHaveLength(24);
+    const keys = neighbours.map((n) => space.key(n));
+    expect(new Set(keys).size).toBe(24);
+    expect(keys).not.toContain(space.key(cell));
+    for (const n of neighbours) expect(n.ops.filter((op, e) => op !== cell.ops[e])).toHaveLength(1);
+    // Every (edge, other op) pair appears exactly once.
+    const edits = neighbours.map((n) => {
+      const e = n.ops.findIndex((op, k) => op !== cell.ops[k]);
+      return `${e}:${n.ops[e]}`;
+    });
+    const expected = cell.ops.flatMap((own, e) => NB201_OPS.filter((op) => op !== own).map((op) => `${e}:${op}`));
+    expect(edits.sort()).toEqual(expected.sort());
+  });
+
+  it('gives the same neighbours in the same order on every call and leaves the cell unchanged', () => {
+    const before = formatNb201Cell(cell);
+    const keys = () => space.neighbours(cell).map((n) => space.key(n));
+    expect(keys()).toEqual(keys());
+    expect(formatNb201Cell(cell)).toBe(before);
+  });
+
+  it('gives 24 neighbours for random cells too, each a valid cell the space can key', () => {
+    const rng = new Rng('nb201-neighbours');
+    for (let i = 0; i < 100; i++) {
+      const parent = space.sampleUniform(rng);
+      const keys = space.neighbours(parent).map((n) => space.key(n));
+      expect(new Set(keys).size).toBe(24);
+      expect(keys).not.toContain(space.key(parent));
+    }
   });
 });
