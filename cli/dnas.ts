@@ -15,6 +15,10 @@ const USAGE = `usage:
   dnas bench controller [--quick]      controller training step, side by side with PyTorch (needs python3-torch)
   dnas query --hash HASH | --cell JSON [--source csv|tfrecord] [--data-dir DIR]
     csv: nasbench101/val-subset-30k.csv (default); tfrecord: the official nasbench_only108.tfrecord (mean of 3 runs)
+  dnas results ls [--results DIR]      experiments (configs, finished/unfinished seeds) and notebooks (run counts)
+  dnas results show EXPERIMENT [--results DIR]        best accuracy per config: seeds, mean, std, min, max
+  dnas results compare EXP1 EXP2 ... [--results DIR]  the same summaries of several experiments side by side
+    DIR defaults to $DNAS_RESULTS_DIR, else <project>/results (layout: docs/results.md)
 Every command prints one JSON object on stdout. Errors go to stderr with exit code 1 (2 for usage).`;
 
 /** Thrown for a command line that does not parse; printed with the usage text. */
@@ -44,6 +48,7 @@ async function dispatch(argv: string[]): Promise<unknown> {
   if (command === 'space' && sub === 'stats') return spaceStats(await loadNasbench101Space(), dataOptions(values));
   if (command === 'query') return queryCommand(values);
   if (command === 'search') return searchCommand(values);
+  if (command === 'results') return resultsCommand(sub, positionals.slice(2), values.results);
   if (command === 'bench' && sub === 'controller') {
     // Loaded on demand: TF.js start-up should not slow every other command.
     const { benchController } = require('../bench/controller') as typeof import('../bench/controller');
@@ -60,7 +65,7 @@ function parseOptions(argv: string[]) {
       allowPositionals: true,
       options: { cell: { type: 'string' }, hash: { type: 'string' }, source: { type: 'string' }, 'data-dir': { type: 'string' }, quick: { type: 'boolean' },
         space: { type: 'string' }, algo: { type: 'string' }, budget: { type: 'string' }, seeds: { type: 'string' },
-        experiment: { type: 'string' }, workers: { type: 'string' } },
+        experiment: { type: 'string' }, workers: { type: 'string' }, results: { type: 'string' } },
     });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
@@ -116,4 +121,32 @@ async function searchCommand(values: { space?: string; algo?: string; budget?: s
   // Loaded on demand: TF.js and worker threads are only needed here.
   const { parseSeedRange, runSearchCli } = require('../lib/experiments/cli') as typeof import('../lib/experiments/cli');
   return runSearchCli({ space: values.space!, algo: values.algo!, budget, seeds: parseSeedRange(values.seeds!), experiment: values.experiment, workers });
+}
+
+function resultsCommand(sub: string | undefined, names: string[], resultsDir: string | undefined): unknown {
+  const subs = ['ls', 'show', 'compare'];
+  if (sub === undefined || !subs.includes(sub)) throw new UsageError(`dnas results needs one of ${subs.join('|')}: got ${sub ?? 'nothing'}`);
+  // Loaded on demand, like the other heavier commands: Arquero is only needed here.
+  const store = require('../lib/report/results-store') as typeof import('../lib/report/results-store');
+  if (sub === 'ls') {
+    if (names.length > 0) throw new UsageError(`dnas results ls takes no names: got ${names.join(' ')}`);
+    const listing = store.listResults(resultsDir);
+    return {
+      resultsDir: listing.resultsDir,
+      experiments: listing.experiments.map((e) => ({
+        name: e.name,
+        configs: e.configs.map((c) => ({ algo: c.algo, budget: c.budget, space: c.space, seeds: c.finishedSeeds.length, unfinished: c.unfinishedSeeds.length })),
+      })),
+      notebooks: listing.notebooks.map((n) => ({ name: n.name, runs: n.runs })),
+      unrecognised: listing.unrecognised,
+    };
+  }
+  if (sub === 'show') {
+    if (names.length !== 1) throw new UsageError(`dnas results show needs exactly one experiment name: got ${names.length}`);
+    const runs = store.loadSearchRuns(names[0], { resultsDir });
+    const unfinished = runs.unfinished.map(({ algo, budget, seed, reason }) => ({ algo, budget, seed, reason }));
+    return { experiment: names[0], summary: store.summarizeRuns(runs).objects(), unfinished };
+  }
+  if (names.length < 2) throw new UsageError(`dnas results compare needs at least two experiment names: got ${names.length}`);
+  return { experiments: names, summary: store.compareExperiments(names, { resultsDir }).objects() };
 }

@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NB101_DATA } from '../real-data';
@@ -54,5 +55,71 @@ describe('dnas query', () => {
     const run = spawnSync(process.execPath, [join(ROOT, 'cli', 'dnas.cjs'), 'query', '--hash', 'ffffffffffffffffffffffffffffffff'], { encoding: 'utf8' });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/OutOfDomain|not in the table|out of domain/i);
+  });
+});
+
+/**
+ * A results folder in the runner's layout: alpha/random-10 with seeds 0 (0.90) and 1 (0.94)
+ * finished and seed 2 interrupted, beta/random-10 with one seed (0.92), one notebook run.
+ */
+function resultsFixture(): string {
+  const root = mkdtempSync(join(tmpdir(), 'dnas-cli-results-'));
+  const seed = (experiment: string, k: number, best?: number): void => {
+    const dir = join(root, experiment, 'random-10', `seed-${k}`);
+    mkdirSync(dir, { recursive: true });
+    const config = { space: 'nb101', algo: 'random', budget: 10, algoOptions: {}, settings: {}, seed: k, dataSha256: 'abc' };
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ config, seed: k, wallSeconds: best === undefined ? null : 1 }));
+    if (best === undefined) return writeFileSync(join(dir, 'query-log.csv'), 'queryIndex\n0\n');
+    const result = { seed: k, config, algorithm: 'random', budget: 10, queried: 10, best: { key: 'k', valAccuracy: best }, trajectory: [], accuracies: [], proposals: 15, outOfDomain: 5, repeats: 0, queriedByOrigin: { main: 10 } };
+    writeFileSync(join(dir, 'result.json'), JSON.stringify(result));
+  };
+  seed('alpha', 0, 0.9);
+  seed('alpha', 1, 0.94);
+  seed('alpha', 2);
+  seed('beta', 0, 0.92);
+  const run = join(root, 'nb-one', '20260101T000000Z-aaaaaaaa');
+  mkdirSync(run, { recursive: true });
+  writeFileSync(join(run, 'manifest.json'), JSON.stringify({ notebook: 'nb-one', runId: '20260101T000000Z-aaaaaaaa', scale: 'smoke', seed: 0, startedAt: '2026-01-01T00:00:00.000Z', finishedAt: null, wallSeconds: null }));
+  return root;
+}
+
+describe('dnas results', () => {
+  const results = resultsFixture();
+  it('ls prints experiments with their configs and seed counts, and notebooks with run counts', () => {
+    const listing = dnas('results', 'ls', '--results', results) as Record<string, unknown>;
+    expect(listing).toEqual({
+      resultsDir: results,
+      experiments: [
+        { name: 'alpha', configs: [{ algo: 'random', budget: 10, space: 'nb101', seeds: 2, unfinished: 1 }] },
+        { name: 'beta', configs: [{ algo: 'random', budget: 10, space: 'nb101', seeds: 1, unfinished: 0 }] },
+      ],
+      notebooks: [{ name: 'nb-one', runs: 1 }],
+      unrecognised: [],
+    });
+  });
+  it('show prints the summary row of each config and the unfinished seeds', () => {
+    const shown = dnas('results', 'show', 'alpha', '--results', results) as { summary: Record<string, unknown>[]; unfinished: Record<string, unknown>[] };
+    expect(shown.summary).toHaveLength(1);
+    // mean(0.90, 0.94) = 0.92; sample std = √((0.02² + 0.02²)/1) = √0.0008.
+    expect(shown.summary[0]).toMatchObject({ experiment: 'alpha', space: 'nb101', algo: 'random', budget: 10, seeds: 2, unfinished: 1, min: 0.9, max: 0.94, meanOutOfDomain: 5 });
+    expect(shown.summary[0].mean as number).toBeCloseTo(0.92, 12);
+    expect(shown.summary[0].std as number).toBeCloseTo(Math.sqrt(0.0008), 12);
+    expect(shown.unfinished).toEqual([{ algo: 'random', budget: 10, seed: 2, reason: expect.stringContaining('partial run') }]);
+  });
+  it('compare prints the rows of all named experiments side by side', () => {
+    const compared = dnas('results', 'compare', 'beta', 'alpha', '--results', results) as { experiments: string[]; summary: Record<string, unknown>[] };
+    expect(compared.experiments).toEqual(['beta', 'alpha']);
+    expect(compared.summary.map((r) => [r.experiment, r.seeds])).toEqual([['alpha', 2], ['beta', 1]]);
+  });
+  it('fails with exit code 1 naming the known experiments for an unknown one', () => {
+    const run = spawnSync(process.execPath, [join(ROOT, 'cli', 'dnas.cjs'), 'results', 'show', 'gamma', '--results', results], { encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`unknown experiment 'gamma' in ${results}: known experiments are alpha, beta`);
+  });
+  it('fails with usage and exit code 2 without a results subcommand', () => {
+    const run = spawnSync(process.execPath, [join(ROOT, 'cli', 'dnas.cjs'), 'results', 'list'], { encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('dnas results needs one of ls|show|compare: got list');
   });
 });
