@@ -1,12 +1,14 @@
 // Executes notebooks/*.ipynb headless (tslab kernel via nbconvert) and writes offline HTML reports.
 // It must not edit the source notebooks: each is copied to <out>/<name>.ipynb with its parameters
 // injected, executed there, and rendered to <out>/<name>.html; it stops at the first failing cell.
+// Last, <out>/index.html lists every report in <out> (cli/report-index.ts), also after a failure.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { SCALES, Scale, RUN_ENV } from '../lib/report/run-context';
 import { NotebookJson, cellSource, injectParameters } from './notebook-params';
+import { writeReportIndex } from './report-index';
 
 /** The project root (this file lives in <root>/cli/). */
 const ROOT = path.resolve(__dirname, '..');
@@ -27,6 +29,7 @@ const USAGE = `Usage: npx tsx cli/run-notebooks.ts [names…] [options]   (npm r
   --results DIR          DNAS_RESULTS_DIR for the kernel (default results/)
   --dir DIR              folder to take notebooks from (default notebooks/)
   --timeout SECONDS      per-cell limit unless a cell's metadata says {"timeout": s} (default 600)
+Ends by writing <out>/index.html, which lists every report in --out and links each back to it.
 Prints a JSON summary on stdout; exit 1 when a notebook fails, 2 on bad arguments.`;
 
 /** Parsed command line. */
@@ -296,9 +299,25 @@ async function main(argv: string[]): Promise<number> {
       break;
     }
   }
-  const summary = { scale: options.scale, params: options.params, outDir: options.outDir, totalSeconds: (Date.now() - start) / 1000, notebooks: results, failed };
+  // Also after a failure: the index lists what exists, the failed notebook marked as such.
+  const index = buildIndex(options, failed);
+  const summary = { scale: options.scale, params: options.params, outDir: options.outDir, totalSeconds: (Date.now() - start) / 1000, notebooks: results, failed, index };
   process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
-  return failed === null ? 0 : 1;
+  return failed === null && index.error === null ? 0 : 1;
+}
+
+/** Write <out>/index.html (cli/report-index.ts); an error is logged and returned, never thrown past the summary. */
+function buildIndex(options: RunOptions, failed: { name: string; message: string } | null): { file: string | null; error: string | null } {
+  try {
+    const failures = failed === null ? {} : { [failed.name]: failed.message };
+    const { file, entries } = writeReportIndex({ outDir: options.outDir, resultsDir: options.resultsDir, failures });
+    const missing = entries.filter((e) => e.run === null).map((e) => e.name);
+    log(`index of ${entries.length} notebooks: ${file}${missing.length > 0 ? ` (no run folder found for ${missing.join(', ')})` : ''}`);
+    return { file, error: null };
+  } catch (err) {
+    log(`writing the report index failed: ${(err as Error).message}`);
+    return { file: null, error: (err as Error).message };
+  }
 }
 
 if (require.main === module) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command (README command 2, called by .ci/run): set-up, a strict typecheck, the vitest suite, then every
-# notebook executed headless at smoke scale. Ends with one plain "N passed, N failed" line that
-# counts vitest tests and notebooks together.
+# notebook executed headless at smoke scale, then every page of reports/ checked in headless Chromium.
+# Ends with one plain "N passed, N failed" line that counts vitest tests, notebooks and report pages together.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash cli/setup.sh || exit 1
@@ -15,14 +15,20 @@ vitest_status=$?
 npx tsx cli/run-notebooks.ts --scale smoke > reports/notebooks-summary.json
 notebooks_status=$?
 cat reports/notebooks-summary.json
+# index.html and every report: figures drawn with JS, PNG fallbacks without, no network (screenshots in reports/screenshots/).
+npx tsx cli/check-reports.ts reports > reports/check-reports.json
+check_status=$?
 node -e '
   const tests = require("./reports/vitest.json");
   let notebooks = { notebooks: [], failed: { name: "(runner did not finish)" } };
   try { notebooks = require("./reports/notebooks-summary.json"); } catch {}
   const ran = notebooks.notebooks.length, failed = notebooks.failed ? 1 : 0;
+  // Each page checked is one item; a checker that printed no summary counts as one failure.
+  let pages = { passed: 0, failed: 1, unfinished: true };
+  try { pages = require("./reports/check-reports.json"); } catch {}
   // A test file that fails before any test runs (an import or a missing file) counts as one failure.
   const broken = tests.testResults.filter((f) => f.status === "failed" && !f.assertionResults.some((a) => a.status === "failed")).length;
-  console.log(`vitest: ${tests.numPassedTests} passed, ${tests.numFailedTests} failed, ${broken} files failed to load; notebooks at smoke scale: ${ran} executed, ${failed} failed`);
-  console.log(`${tests.numPassedTests + ran} passed, ${tests.numFailedTests + broken + failed} failed`);
+  console.log(`vitest: ${tests.numPassedTests} passed, ${tests.numFailedTests} failed, ${broken} files failed to load; notebooks at smoke scale: ${ran} executed, ${failed} failed; report pages: ${pages.passed} passed, ${pages.failed} failed${pages.unfinished ? " (checker did not finish)" : ""}`);
+  console.log(`${tests.numPassedTests + ran + pages.passed} passed, ${tests.numFailedTests + broken + failed + pages.failed} failed`);
 '
-[ "$vitest_status" = 0 ] && [ "$notebooks_status" = 0 ]
+[ "$vitest_status" = 0 ] && [ "$notebooks_status" = 0 ] && [ "$check_status" = 0 ]

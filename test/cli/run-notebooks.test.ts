@@ -114,6 +114,16 @@ describe('run-notebooks (end to end)', () => {
     expect(html).not.toMatch(/<script[^>]+src=/);
   });
 
+  it('writes index.html linking the report to its run, and links the report back to it', () => {
+    const summary = JSON.parse(run.stdout);
+    expect(summary.index).toEqual({ file: path.join(scratch, 'out', 'index.html'), error: null });
+    const index = readFileSync(summary.index.file, 'utf8');
+    const runId = readdirSync(path.join(scratch, 'results', 'fixture-figure'))[0];
+    expect(index).toContain('<a href="fixture-figure.html">');
+    expect(index).toContain(runId);
+    expect(readFileSync(path.join(scratch, 'out', 'fixture-figure.html'), 'utf8')).toContain('<a href="index.html">← all reports</a>');
+  });
+
   it('saves the run manifest and the figures under the results folder', () => {
     const runs = readdirSync(path.join(scratch, 'results', 'fixture-figure'));
     expect(runs).toHaveLength(1);
