@@ -68,6 +68,7 @@ export { bananasSearch, BANANAS_DEFAULTS, type BananasOptions } from './search/b
 export { trainMlpEnsemble, oneHotFeatures, MLP_ENSEMBLE_DEFAULTS, type MlpEnsemble, type MlpEnsembleOptions } from './search/mlp-ensemble';
 export { controllerSearch, splitBudget, CONTROLLER_SEARCH_PRESETS, type ControllerSearchOptions } from './search/controller-search';
 export { runSeeds, type RunProgress } from './experiments/runner';
+export { startProgress, type Progress } from './report/progress';
 export { loadProblem, loadNasbench201Problem, PROBLEM_NAMES, NB201_PROBLEMS, type SearchProblem } from './experiments/problems';
 export { runGrid, table1Grid, table1Nb201Grid, TABLE1_METHODS, MODERN_BASELINES, VERDICT_BUDGETS, NB201_EVOLUTION_OPTIONS, NB201_TABLE1_BUDGETS, table3Grid, TABLE1_PAPER, TABLE3_PAPER, SMOKE_CONTROLLER_OPTIONS, type GridConfig, type GridRun } from './experiments/grid';
 export { expectedBestOfK, expectedBestCurve } from './analysis/order-statistics';

@@ -2,6 +2,7 @@
 // runner that executes a grid seed by seed through runSeeds (resumable, results on disk).
 // No statistics here: lib/analysis summarises what this returns.
 import type { SearchResult } from '../search/search';
+import { startProgress } from '../report/progress';
 import { runSeeds, type RunProgress } from './runner';
 
 /** One cell of a grid: an algorithm at a budget with its options, and a label for tables. */
@@ -128,31 +129,48 @@ export interface GridRun {
  * Run every config of a grid for `seeds` (0..seeds−1) on `options.space` (a problems.ts name,
  * default 'nb101') through runSeeds:
  * results go to `<resultsDir>/<experiment>[-<label>]/<algo>-<budget>/seed-<k>/`, finished seeds
- * are reused, interrupted ones resume. `onProgress` reports each finished seed.
+ * are reused, interrupted ones resume. `onProgress` reports each finished seed; `progress: true` also shows
+ * one live progress over all grid.length × seeds items (notebook output or CLI bar, lib/report/progress.ts)
+ * with the config as note. Default false: tests and scripts that print their own lines stay quiet.
  */
 export async function runGrid(
   grid: readonly GridConfig[],
-  options: { seeds: number; experiment: string; space?: string; resultsDir?: string; workers?: number; onProgress?: (config: GridConfig, progress: RunProgress) => void },
+  options: { seeds: number; experiment: string; space?: string; resultsDir?: string; workers?: number; progress?: boolean; onProgress?: (config: GridConfig, progress: RunProgress) => void },
 ): Promise<GridRun[]> {
   const runs: GridRun[] = [];
-  for (const config of grid) {
-    const experiment = config.label === config.algo ? options.experiment : `${options.experiment}-${slug(config.label)}`;
-    const out = await runSeeds({
-      space: options.space ?? 'nb101',
-      algo: config.algo,
-      budget: config.budget,
-      algoOptions: config.algoOptions ?? {},
-      seeds: Array.from({ length: options.seeds }, (_, i) => i),
-      experiment,
-      resultsDir: options.resultsDir,
-      workers: options.workers,
-      quiet: true,
-      onProgress: (p) => options.onProgress?.(config, p),
-    });
-    runs.push({ config, results: out.seeds.map((s) => s.result), seedDirs: out.seeds.map((s) => s.dir), wallSeconds: out.wallSeconds,
-      seedSeconds: out.seeds.reduce((sum, s) => sum + s.wallSeconds, 0) });
+  const bar = options.progress === true && grid.length * options.seeds > 0 ? startProgress(options.experiment, grid.length * options.seeds) : null;
+  try {
+    for (const config of grid) {
+      const experiment = config.label === config.algo ? options.experiment : `${options.experiment}-${slug(config.label)}`;
+      const out = await runSeeds({
+        space: options.space ?? 'nb101',
+        algo: config.algo,
+        budget: config.budget,
+        algoOptions: config.algoOptions ?? {},
+        seeds: Array.from({ length: options.seeds }, (_, i) => i),
+        experiment,
+        resultsDir: options.resultsDir,
+        workers: options.workers,
+        quiet: true,
+        onProgress: (p) => {
+          bar?.tick(runs.length * options.seeds + p.done, configName(config));
+          options.onProgress?.(config, p);
+        },
+      });
+      runs.push({ config, results: out.seeds.map((s) => s.result), seedDirs: out.seeds.map((s) => s.dir), wallSeconds: out.wallSeconds,
+        seedSeconds: out.seeds.reduce((sum, s) => sum + s.wallSeconds, 0) });
+    }
+  } catch (error) {
+    bar?.finish(`failed at ${configName(grid[runs.length])}`);
+    throw error;
   }
+  bar?.finish();
   return runs;
+}
+
+/** A config as the progress note names it: its label, and its budget when the label is just the algorithm. */
+function configName(config: GridConfig): string {
+  return config.label === config.algo ? `${config.algo}-${config.budget}` : config.label;
 }
 
 function slug(label: string): string {

@@ -20,6 +20,7 @@ import { SUPERNET_FILE, Supernet } from '../supernet/supernet';
 import { hasTensorMap } from '../supernet/tensor-file';
 import { trainSupernet } from '../supernet/train';
 import { registerWasmConvGradients } from '../supernet/wasm-conv-gradients';
+import { startProgress } from '../report/progress';
 
 /** The image data sets the supernet experiments read. */
 export type ImageDatasetName = 'fashion-mnist' | 'cifar10';
@@ -123,8 +124,10 @@ export interface TrainedSupernetOptions {
   /** false: neither read nor write the cache (default true). */
   readonly cache?: boolean;
   readonly cacheDir?: string;
-  /** Called every `progressEvery` steps (default 100). */
+  /** Called every 100 steps with a line, and at each VAENAS retraining. */
   readonly onProgress?: (line: string) => void;
+  /** Show a live progress bar over the steps (notebook display or CLI bar with ETA; default false). */
+  readonly progress?: boolean;
 }
 
 /** A trained supernet and where it came from. */
@@ -186,6 +189,7 @@ export function trainedSupernet(splits: ImageSplits, options: TrainedSupernetOpt
       return mixtureSampler(uniform, vae.sampler, { epsilon, epsilonInc: 0 }).draw(1, rng).cells[0];
     };
   }
+  const bar = options.progress === true ? startProgress(`supernet ${key}`, options.steps) : null;
   try {
     const every = sampling.kind === 'vaenas' ? sampling.interval : 200;
     trainSupernet(supernet, splits.train, splits.norm, {
@@ -198,8 +202,13 @@ export function trainedSupernet(splits: ImageSplits, options: TrainedSupernetOpt
       checkpointEvery: every,
       onStep: ({ step, steps, loss }) => {
         if ((step + 1) % 100 === 0 || step + 1 === steps) options.onProgress?.(`supernet ${key}: step ${step + 1}/${steps}, loss ${loss.toFixed(3)}, ${((Date.now() - started) / 1000).toFixed(0)} s`);
+        if ((step + 1) % 10 === 0 || step + 1 === steps) bar?.tick(step + 1, `loss ${loss.toFixed(3)}`);
       },
     });
+    bar?.finish();
+  } catch (err) {
+    bar?.finish(`failed: ${(err as Error).message}`);
+    throw err;
   } finally {
     (vae as TrainedVaeSampler<Architecture> | null)?.dispose();
   }

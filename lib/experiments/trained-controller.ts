@@ -9,6 +9,7 @@ import { Rng } from '../random';
 import { allowedNextTokens, SEQUENCE_LENGTH, VOCAB_SIZE } from '../spaces/nasbench101/encoding';
 import { cacheRoot } from '../project-folders';
 import { loadProblem, type SearchProblem } from './problems';
+import { startProgress } from '../report/progress';
 
 /** The NAS-Bench-101 token grammar the controller decodes with. */
 export const NASBENCH101_GRAMMAR: TokenGrammar = { sequenceLength: SEQUENCE_LENGTH, vocabSize: VOCAB_SIZE, allowedNextTokens };
@@ -61,7 +62,7 @@ export interface TrainedControllerOptions {
   readonly cacheDir?: string;
   /** false: neither read nor write the cache (default true). */
   readonly cache?: boolean;
-  /** Progress lines on stderr while training (default true); never printed for a cache hit. */
+  /** A live progress bar while training (notebook display, or a CLI bar with ETA; default true); none for a cache hit. */
   readonly progress?: boolean;
 }
 
@@ -102,8 +103,6 @@ const FORMAT = 'dnas-trained-controller';
 const FORMAT_VERSION = 1;
 /** The training record saved beside a cached controller's weights. */
 export const TRAINING_FILE = 'training.json';
-/** Print a progress line at least this often during training. */
-const PROGRESS_INTERVAL_MS = 20_000;
 
 /**
  * A controller trained on `labelled` table cells of `options.space` (default NAS-Bench-101) drawn with `seed`, or the same
@@ -193,25 +192,25 @@ function drawCells<C>(problem: SearchProblem<C>, options: TrainedControllerOptio
   return { heldOut: pick(indices.slice(0, options.heldOut)), train: pick(indices.slice(options.heldOut)) };
 }
 
-/** Train epoch by epoch (one `train` call each: the same shuffles and steps as one call) with progress on stderr. */
+/** Train epoch by epoch (one `train` call each: the same shuffles and steps as one call), with a live progress bar when asked. */
 function trainWithProgress(controller: Controller, data: LabelledCells<unknown>, options: { steps: number; batchSize: number; rng: Rng; label: string; progress: boolean }): EpochLoss[] {
   const perEpoch = Math.ceil(data.tokens.length / options.batchSize);
   const epochs = Math.ceil(options.steps / perEpoch);
   const history: EpochLoss[] = [];
-  const started = Date.now();
-  let lastReport = started;
+  const bar = options.progress ? startProgress(options.label, options.steps) : null;
   let done = 0;
-  const report = (): void => {
-    const last = history[history.length - 1];
-    const seconds = (Date.now() - started) / 1000;
-    process.stderr.write(`${options.label}: step ${done}/${options.steps} (epoch ${history.length}/${epochs}) loss ${last.total.toFixed(3)} rec ${last.rec.toFixed(2)} kl ${last.kl.toFixed(3)} acc ${last.acc.toFixed(3)}, ${seconds.toFixed(0)} s\n`);
-    lastReport = Date.now();
-  };
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    const steps = Math.min(perEpoch, options.steps - done);
-    history.push(...controller.train(data, { epochs: 1, maxSteps: steps, batchSize: options.batchSize, rng: options.rng }));
-    done += steps;
-    if (options.progress && (Date.now() - lastReport >= PROGRESS_INTERVAL_MS || done === options.steps)) report();
+  try {
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const steps = Math.min(perEpoch, options.steps - done);
+      history.push(...controller.train(data, { epochs: 1, maxSteps: steps, batchSize: options.batchSize, rng: options.rng }));
+      done += steps;
+      const last = history[history.length - 1];
+      bar?.tick(done, `epoch ${history.length}/${epochs}, loss ${last.total.toFixed(3)} (rec ${last.rec.toFixed(2)}, kl ${last.kl.toFixed(3)}, acc ${last.acc.toFixed(3)})`);
+    }
+    bar?.finish();
+  } catch (err) {
+    bar?.finish(`failed: ${(err as Error).message}`);
+    throw err;
   }
   return history;
 }
