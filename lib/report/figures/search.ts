@@ -19,11 +19,37 @@ function fill(hex: string, alpha: number): string {
 }
 
 /**
+ * The y range that shows where the methods differ: from the lowest band edge (mean − std, reference
+ * included) at or after query `from` to the highest band edge, padded by 5%. Without it the first
+ * few queries, whose spread is several points, squash the curves into one line.
+ */
+function focusRange(curves: readonly CurveBand[], reference: readonly number[] | undefined, from: number): [number, number] {
+  let low = Infinity;
+  let high = -Infinity;
+  for (const c of curves) {
+    c.x.forEach((x, k) => {
+      high = Math.max(high, c.mean[k] + c.std[k]);
+      if (x >= from) low = Math.min(low, c.mean[k] - c.std[k]);
+    });
+  }
+  reference?.forEach((y, k) => {
+    high = Math.max(high, y);
+    if (k + 1 >= from) low = Math.min(low, y);
+  });
+  const pad = 0.05 * (high - low || Math.abs(high) || 1);
+  return [low - pad, high + pad];
+}
+
+/**
  * Best-so-far validation accuracy against the number of distinct queries: each method as a mean
- * line with a ±1 std band, optionally the exact expected curve of random search (dotted).
+ * line with a ±1 std band, optionally the exact expected curve of random search (dotted). The y axis
+ * is fitted to the curves from query ⌈n/10⌉ on (n = the longest curve), so the methods' differences
+ * are visible; the first queries run off the bottom of the plot (zoom out to see them).
  * @param reference e.g. `{ name: 'random search (exact expectation)', y: expectedBestCurve(...) }`.
  */
 export function bestSoFarFigure(curves: readonly CurveBand[], title: string, reference?: { name: string; y: readonly number[] }): PlotlyFigure {
+  const longest = Math.max(0, ...curves.map((c) => c.x.length), reference?.y.length ?? 0);
+  const range = longest > 0 ? focusRange(curves, reference?.y, Math.ceil(longest / 10)) : undefined;
   const data: Record<string, unknown>[] = [];
   curves.forEach((c, i) => {
     const color = PALETTE[i % PALETTE.length];
@@ -40,7 +66,7 @@ export function bestSoFarFigure(curves: readonly CurveBand[], title: string, ref
     layout: {
       title: { text: title },
       xaxis: { title: { text: 'distinct queries' } },
-      yaxis: { title: { text: 'best validation accuracy so far' }, tickformat: '.2%' },
+      yaxis: { title: { text: 'best validation accuracy so far' }, tickformat: '.2%', ...(range ? { range } : {}) },
       legend: { x: 1.02, y: 1 },
     },
   };

@@ -18,4 +18,18 @@ describe('bestSoFarFigure', () => {
     expect((figure.data[0] as { y: number[] }).y.map((v) => Math.round(v * 1000) / 1000)).toEqual([0.91, 0.93, 0.935, 0.925, 0.91, 0.89]);
     expect(rounded(figure)).toMatchSnapshot();
   });
+
+  it('fits the y axis to the curves from query ⌈n/10⌉ on, so a wide first query does not flatten them', () => {
+    // 20 queries: the first one spreads ±10 points, later ones differ by tenths; the range starts at query 2.
+    const x = Array.from({ length: 20 }, (_, i) => i + 1);
+    const mean = x.map((q) => (q === 1 ? 0.8 : 0.9 + q / 1000));
+    const std = x.map((q) => (q === 1 ? 0.1 : 0.001));
+    const figure = bestSoFarFigure([{ name: 'a', x, mean, std }], 'focus');
+    const [low, high] = (figure.layout as { yaxis: { range: [number, number] } }).yaxis.range;
+    // band edges from query 2: lowest 0.902 − 0.001 = 0.901; highest overall: query 1's 0.9 (0.8 + 0.1) < 0.921 at query 20.
+    const pad = 0.05 * (0.921 - 0.901);
+    expect(low).toBeCloseTo(0.901 - pad, 9);
+    expect(high).toBeCloseTo(0.921 + pad, 9);
+  });
 });
+
