@@ -19,8 +19,8 @@ function fill(hex: string, alpha: number): string {
 }
 
 /**
- * The y range that shows where the methods differ: from the lowest band edge (mean − std, reference
- * included) at or after query `from` to the highest band edge, padded by 5%. Without it the first
+ * The y range that shows where the methods differ: the lowest to the highest band edge (mean ± std,
+ * reference included) at or after query `from`, padded by 5%. Without it the first
  * few queries, whose spread is several points, squash the curves into one line.
  */
 function focusRange(curves: readonly CurveBand[], reference: readonly number[] | undefined, from: number): [number, number] {
@@ -28,13 +28,15 @@ function focusRange(curves: readonly CurveBand[], reference: readonly number[] |
   let high = -Infinity;
   for (const c of curves) {
     c.x.forEach((x, k) => {
+      if (x < from) return;
       high = Math.max(high, c.mean[k] + c.std[k]);
-      if (x >= from) low = Math.min(low, c.mean[k] - c.std[k]);
+      low = Math.min(low, c.mean[k] - c.std[k]);
     });
   }
   reference?.forEach((y, k) => {
+    if (k + 1 < from) return;
     high = Math.max(high, y);
-    if (k + 1 >= from) low = Math.min(low, y);
+    low = Math.min(low, y);
   });
   const pad = 0.05 * (high - low || Math.abs(high) || 1);
   return [low - pad, high + pad];
@@ -44,7 +46,7 @@ function focusRange(curves: readonly CurveBand[], reference: readonly number[] |
  * Best-so-far validation accuracy against the number of distinct queries: each method as a mean
  * line with a ±1 std band, optionally the exact expected curve of random search (dotted). The y axis
  * is fitted to the curves from query ⌈n/10⌉ on (n = the longest curve), so the methods' differences
- * are visible; the first queries run off the bottom of the plot (zoom out to see them).
+ * are visible; the first queries' wide bands run off the plot (zoom out to see them).
  * @param reference e.g. `{ name: 'random search (exact expectation)', y: expectedBestCurve(...) }`.
  */
 export function bestSoFarFigure(curves: readonly CurveBand[], title: string, reference?: { name: string; y: readonly number[] }): PlotlyFigure {
