@@ -2,7 +2,7 @@
 // It only parses and validates the file: no querying, budgets or cell hashing here.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { parse } from 'csv-parse/sync';
+import { checkCsvHeader, parseCsvRows, strictNumber } from './csv-rows';
 import { resolveDataFile, type DataFolderOptions } from './data-folder';
 import { DataFileError } from './errors';
 import type { BenchmarkRecord } from './tabular';
@@ -52,8 +52,8 @@ export function loadNasbench101Csv(options: DataFolderOptions & { file?: string 
   const file = options.file ?? resolveDataFile(NASBENCH101_CSV, options);
   const bytes = readFileSync(file);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const rows = parseCsv(file, bytes.toString('utf8'));
-  checkHeader(file, rows[0]?.record);
+  const rows = parseCsvRows(file, bytes.toString('utf8'));
+  checkCsvHeader(file, rows[0]?.record, NASBENCH101_CSV_HEADER);
   const records = new Map<string, Nasbench101CsvRecord>();
   for (let i = 1; i < rows.length; i++) {
     const record = toRecord(file, rows[i].info.lines, rows[i].record);
@@ -65,24 +65,7 @@ export function loadNasbench101Csv(options: DataFolderOptions & { file?: string 
   return { path: file, sha256, records };
 }
 
-interface ParsedRow {
-  record: string[];
-  info: { lines: number };
-}
 
-function parseCsv(file: string, text: string): ParsedRow[] {
-  try {
-    return parse(text, { info: true }) as unknown as ParsedRow[];
-  } catch (e) {
-    throw new DataFileError(file, `${file}: not valid CSV: ${(e as Error).message}`);
-  }
-}
-
-function checkHeader(file: string, header: string[] | undefined): void {
-  const expected = NASBENCH101_CSV_HEADER.join(',');
-  const got = header?.join(',') ?? '';
-  if (got !== expected) throw new DataFileError(file, `${file}:1: header is "${got}" (expected "${expected}")`);
-}
 
 function toRecord(file: string, line: number, cells: string[]): Nasbench101CsvRecord {
   const bad = (column: string, value: string, expected: string): DataFileError =>
@@ -100,9 +83,4 @@ function toRecord(file: string, line: number, cells: string[]): Nasbench101CsvRe
   const paramCount = strictNumber(params);
   if (!(Number.isSafeInteger(paramCount) && paramCount > 0)) throw bad('params', params, 'a positive integer');
   return { hash, valAccuracy: byEpochs[108], valAccuracyByEpochs: byEpochs, params: paramCount, trainingTimeS };
-}
-
-/** Number(text), except that '' and whitespace (which Number maps to 0) become NaN. */
-function strictNumber(text: string): number {
-  return text.trim() === '' ? NaN : Number(text);
 }

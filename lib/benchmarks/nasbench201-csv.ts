@@ -2,10 +2,10 @@
 // It only parses and validates the file: no querying, budgets or searching here.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { parse } from 'csv-parse/sync';
 import { InvalidNb201CellError, parseNb201Cell, type Nb201Cell } from '../spaces/nasbench201/cell';
 import { NB201_DATASETS, networkFlopsM, type Nb201Dataset } from '../spaces/nasbench201/cost';
 import { NB201_SIZE } from '../spaces/nasbench201/search-space';
+import { checkCsvHeader, parseCsvRows, strictNumber } from './csv-rows';
 import { resolveDataFile, type DataFolderOptions } from './data-folder';
 import { DataFileError } from './errors';
 import type { BenchmarkRecord } from './tabular';
@@ -60,9 +60,8 @@ export function loadNasbench201Csv(dataset: Nb201Dataset, options: DataFolderOpt
   const file = options.file ?? resolveDataFile(nasbench201CsvPath(dataset), options);
   const bytes = readFileSync(file);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const rows = parseCsv(file, bytes.toString('utf8'));
-  const header = rows[0]?.record.join(',') ?? '';
-  if (header !== NASBENCH201_CSV_HEADER.join(',')) throw new DataFileError(file, `${file}:1: header is "${header}" (expected "${NASBENCH201_CSV_HEADER.join(',')}")`);
+  const rows = parseCsvRows(file, bytes.toString('utf8'));
+  checkCsvHeader(file, rows[0]?.record, NASBENCH201_CSV_HEADER);
   const records = new Map<string, Nasbench201CsvRecord>();
   const indices = new Set<number>();
   for (let i = 1; i < rows.length; i++) {
@@ -77,18 +76,6 @@ export function loadNasbench201Csv(dataset: Nb201Dataset, options: DataFolderOpt
   return { dataset, path: file, sha256, records };
 }
 
-interface ParsedRow {
-  record: string[];
-  info: { lines: number };
-}
-
-function parseCsv(file: string, text: string): ParsedRow[] {
-  try {
-    return parse(text, { info: true }) as unknown as ParsedRow[];
-  } catch (e) {
-    throw new DataFileError(file, `${file}: not valid CSV: ${(e as Error).message}`);
-  }
-}
 
 function toRecord(file: string, line: number, fields: string[], dataset: Nb201Dataset): Nasbench201CsvRecord {
   const bad = (column: string, value: string, expected: string): DataFileError =>
@@ -112,9 +99,4 @@ function toRecord(file: string, line: number, fields: string[], dataset: Nb201Da
   if (!(Number.isSafeInteger(params) && params > 0)) throw bad('params', paramsText, 'a positive integer');
   const byEpochs = { 12: accuracy('val_acc_12', a12), 200: accuracy('val_acc_200', a200) };
   return { index, arch, cell, valAccuracy: byEpochs[200], valAccuracyByEpochs: byEpochs, testAccuracy12: accuracy('test_acc_12', t12), params, flopsM: networkFlopsM(cell, dataset) };
-}
-
-/** Number(text), except that '' and whitespace (which Number maps to 0) become NaN. */
-function strictNumber(text: string): number {
-  return text.trim() === '' ? NaN : Number(text);
 }

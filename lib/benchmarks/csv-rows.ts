@@ -1,0 +1,33 @@
+// The CSV reading the table loaders share: rows with their line numbers, a header check and strict
+// number parsing. Reads text only: what a row means is each loader's business.
+import { parse } from 'csv-parse/sync';
+import { DataFileError } from './errors';
+
+/** One parsed CSV row and the (1-based) line it ends on, for error messages. */
+export interface CsvRow {
+  readonly record: string[];
+  readonly info: { readonly lines: number };
+}
+
+/**
+ * Parse CSV text into rows with line numbers (the header is row 0).
+ * @throws DataFileError naming the file when the text is not valid CSV.
+ */
+export function parseCsvRows(file: string, text: string): CsvRow[] {
+  try {
+    return parse(text, { info: true }) as unknown as CsvRow[];
+  } catch (e) {
+    throw new DataFileError(file, `${file}: not valid CSV: ${(e as Error).message}`);
+  }
+}
+
+/** @throws DataFileError naming the file, the header found and the one expected, unless they are equal. */
+export function checkCsvHeader(file: string, header: readonly string[] | undefined, expected: readonly string[]): void {
+  const got = header?.join(',') ?? '';
+  if (got !== expected.join(',')) throw new DataFileError(file, `${file}:1: header is "${got}" (expected "${expected.join(',')}")`);
+}
+
+/** Number(text), except that '' and whitespace (which Number maps to 0) become NaN. */
+export function strictNumber(text: string): number {
+  return text.trim() === '' ? NaN : Number(text);
+}
