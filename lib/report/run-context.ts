@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Seed } from '../random';
+import { RESULTS_DIR_ENV, resultsRoot } from '../project-folders';
 
 /** Run sizes every notebook accepts: a quick CI-sized check, or the paper-sized run. */
 export const SCALES = ['smoke', 'full'] as const;
@@ -13,7 +14,7 @@ export const SCALES = ['smoke', 'full'] as const;
 export type Scale = (typeof SCALES)[number];
 
 /** Environment variables the notebook runner (cli/run-notebooks.ts) sets for the kernel. */
-export const RUN_ENV = { scale: 'DNAS_SCALE', resultsDir: 'DNAS_RESULTS_DIR', notebook: 'DNAS_NOTEBOOK' } as const;
+export const RUN_ENV = { scale: 'DNAS_SCALE', resultsDir: RESULTS_DIR_ENV, notebook: 'DNAS_NOTEBOOK' } as const;
 
 /** Packages whose versions go into every manifest (null when not installed). */
 export const RECORDED_PACKAGES: readonly string[] = [
@@ -61,7 +62,7 @@ export interface StartRunOptions {
   config?: Record<string, unknown>;
   /** Reuse an existing run folder (e.g. to resume); its config must match. */
   runId?: string;
-  /** Default `$DNAS_RESULTS_DIR`, else `<cwd>/results` (the kernel's cwd is the project root). */
+  /** Default `$DNAS_RESULTS_DIR`, else `<project root>/results` (resultsRoot, as search runs use). */
   resultsDir?: string;
   /** Injectable clock for tests; default `() => new Date()`. */
   clock?: () => Date;
@@ -132,7 +133,7 @@ export function startRun(options: StartRunOptions): RunContext {
   const clock = options.clock ?? (() => new Date());
   const start = clock();
   const runId = options.runId ?? makeRunId(start, hash);
-  const resultsDir = path.resolve(options.resultsDir ?? process.env[RUN_ENV.resultsDir] ?? 'results');
+  const resultsDir = resultsRoot(options.resultsDir);
   const dir = path.join(resultsDir, notebook, checkRunId(runId));
   mkdirSync(dir, { recursive: true });
   writeConfig(path.join(dir, 'config.json'), config, runId);

@@ -55,6 +55,7 @@ export function bananasSearch(options: BananasOptions = {}): SearchAlgorithm {
     run<C>(session: SearchSession<C>): void {
       const rng = session.rng;
       const proposed = new Set<string>();
+      const features = new Map<string, number[]>(); // one-hot rows of queried cells, encoded once per run
       const propose = (cell: C, origin: string): boolean => {
         proposed.add(session.space.key(cell));
         return session.propose(cell, { origin }).outcome === 'new';
@@ -66,7 +67,7 @@ export function bananasSearch(options: BananasOptions = {}): SearchAlgorithm {
         if (!proposed.has(session.space.key(cell))) propose(cell, 'initial');
       }
       for (let round = 0; !session.done; round++) {
-        const model = fitPredictor(session, rng.fork(`fit-${round}`), settings.predictor);
+        const model = fitPredictor(session, features, rng.fork(`fit-${round}`), settings.predictor);
         let added = 0;
         for (let refill = 0; added < settings.batch && !session.done; refill++) {
           const pool = makeCandidates(session, proposed, settings, rng.fork(`candidates-${round}-${refill}`));
@@ -89,10 +90,14 @@ export function bananasSearch(options: BananasOptions = {}): SearchAlgorithm {
 /** Uniform draws in a row that may all be cells already proposed before the search gives up. */
 const STALL_DRAWS = 100_000;
 
-/** The ensemble fitted on every cell queried so far. */
-function fitPredictor<C>(session: SearchSession<C>, rng: Rng, options: MlpEnsembleOptions | undefined) {
+/** The ensemble fitted on every cell queried so far; `features` keeps each queried cell's row across rounds. */
+function fitPredictor<C>(session: SearchSession<C>, features: Map<string, number[]>, rng: Rng, options: MlpEnsembleOptions | undefined) {
   const { sequenceLength, vocabSize } = session.space;
-  const x = session.history.map((e) => oneHotFeatures(session.space.encode(e.cell), vocabSize));
+  const x = session.history.map((e) => {
+    let row = features.get(e.key);
+    if (row === undefined) features.set(e.key, (row = oneHotFeatures(session.space.encode(e.cell), vocabSize)));
+    return row;
+  });
   const y = session.history.map((e) => e.record.valAccuracy);
   return trainMlpEnsemble(x, y, sequenceLength * vocabSize, rng, options);
 }
