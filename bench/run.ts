@@ -1,5 +1,5 @@
 // Runs the benchmarks (all, or those named) and writes their JSON to bench/results/<name>.json.
-// Timings live here, never in tests. Usage: npm run bench [-- enumerate hash controller evolution supernet …]
+// Timings live here, never in tests. Usage: npm run bench [-- enumerate hash controller evolution supernet supernet-pool …]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchController } from './controller';
@@ -7,6 +7,7 @@ import { benchEnumerate } from './enumerate';
 import { benchEvolution } from './evolution';
 import { benchHash } from './hash';
 import { benchSupernet } from './supernet';
+import { benchSupernetPool } from './supernet-pool';
 
 const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   enumerate: benchEnumerate,
@@ -14,6 +15,7 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   controller: async () => ({ ...(await benchController()) }),
   evolution: () => benchEvolution(),
   supernet: () => benchSupernet(),
+  'supernet-pool': () => benchSupernetPool(),
 };
 
 async function main(names: string[]): Promise<void> {

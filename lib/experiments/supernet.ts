@@ -11,7 +11,7 @@ import { Rng } from '../random';
 import { mixtureSampler } from '../samplers/mixture';
 import { uniformSampler } from '../samplers/uniform';
 import { trainVaeSampler, type TrainedVaeSampler } from '../samplers/vae';
-import { channelNormalisation, type Normalisation } from '../supernet/batches';
+import { channelNormalisation, type LabelledImages, type Normalisation } from '../supernet/batches';
 import { firstN, loadCifar10, loadFashionMnist, splitValidation, type ImageDataset } from '../supernet/data/index';
 import { accuracyWith, evaluateSubnet, recalibrate, type EvaluationData } from '../supernet/evaluate';
 import { SubnetEvaluator } from '../supernet/oneshot-benchmark';
@@ -35,6 +35,18 @@ export interface ImageSplits {
   /** The official test set: final reports only. */
   readonly test: ImageDataset;
   readonly norm: Normalisation;
+  /** How these splits were made: `loadImageSplits(source.dataset, source)` makes them again (worker threads do). */
+  readonly source: ImageSplitsSource;
+}
+
+/** The arguments of `loadImageSplits` (plain data, so it can be sent to a worker thread). */
+export interface ImageSplitsSource {
+  readonly dataset: ImageDatasetName;
+  readonly validation: number;
+  readonly seed: number;
+  readonly trainLimit?: number;
+  readonly testLimit?: number;
+  readonly dataDir?: string;
 }
 
 /**
@@ -88,16 +100,18 @@ export function spaceFor(dataset: ImageDatasetName, schedule: SupernetSchedule):
 
 /**
  * Load a data set and hold out `validation` training images (seeded split). The test split is
- * returned for final reports only. Also initialises the TF.js backend and the wasm conv gradients.
+ * returned for final reports only. Also initialises the TF.js backend (`quiet`: without saying which)
+ * and the wasm conv gradients.
  */
-export async function loadImageSplits(dataset: ImageDatasetName, options: { validation: number; seed: number; trainLimit?: number; testLimit?: number; dataDir?: string }): Promise<ImageSplits> {
-  await initBackend();
+export async function loadImageSplits(dataset: ImageDatasetName, options: { validation: number; seed: number; trainLimit?: number; testLimit?: number; dataDir?: string; quiet?: boolean }): Promise<ImageSplits> {
+  await initBackend({ quiet: options.quiet });
   registerWasmConvGradients();
   const load = (split: 'train' | 'test', limit?: number): ImageDataset =>
     dataset === 'cifar10' ? loadCifar10({ split, limit, dataDir: options.dataDir }) : loadFashionMnist({ split, limit });
   const all = load('train', options.trainLimit);
   const { train, validation } = splitValidation(all, options.validation, options.seed);
-  return { dataset, train, validation, test: load('test', options.testLimit), norm: channelNormalisation(train) };
+  const source: ImageSplitsSource = { dataset, validation: options.validation, seed: options.seed, trainLimit: options.trainLimit, testLimit: options.testLimit, dataDir: options.dataDir };
+  return { dataset, train, validation, test: load('test', options.testLimit), norm: channelNormalisation(train), source };
 }
 
 /** How the supernet picks each step's sub-network. */
@@ -128,6 +142,10 @@ export interface TrainedSupernetOptions {
   readonly onProgress?: (line: string) => void;
   /** Show a live progress bar over the steps (notebook display or CLI bar with ETA; default false). */
   readonly progress?: boolean;
+  /** Called every 10 steps and at the last with the steps done (worker threads report through it). */
+  readonly onSteps?: (done: number, steps: number) => void;
+  /** false: load from the cache or throw, never train (default true; searches on worker threads use it). */
+  readonly trainIfMissing?: boolean;
 }
 
 /** A trained supernet and where it came from. */
@@ -151,13 +169,16 @@ const DONE_FILE = 'trained.json';
  * settings and data). An interrupted training resumes from its last checkpoint in that folder.
  */
 export function trainedSupernet(splits: ImageSplits, options: TrainedSupernetOptions): TrainedSupernet {
-  const keyConfig = { format: 'dnas-supernet-run', version: 1, config: options.config, steps: options.steps, batchSize: options.batchSize, learningRate: options.learningRate, seed: options.seed, sampling: options.sampling, data: dataIdentity(splits) };
+  // VAENAS's weights also depend on the images that rank its draws; uniform keys stay as they were.
+  const ranking = options.sampling.kind === 'vaenas' && options.rankingData !== undefined ? { ranking: evaluationIdentity(options.rankingData) } : {};
+  const keyConfig = { format: 'dnas-supernet-run', version: 1, config: options.config, steps: options.steps, batchSize: options.batchSize, learningRate: options.learningRate, seed: options.seed, sampling: options.sampling, data: splitsIdentity(splits), ...ranking };
   const key = createHash('sha256').update(JSON.stringify(keyConfig)).digest('hex').slice(0, 16);
   const dir = options.cache === false ? null : join(cacheRoot(options.cacheDir), 'supernets', key);
   if (dir !== null && existsSync(join(dir, DONE_FILE)) && hasTensorMap(dir, SUPERNET_FILE)) {
     const done = JSON.parse(readFileSync(join(dir, DONE_FILE), 'utf8')) as { trainSeconds: number; vaenas?: TrainedSupernet['vaenas'] };
     return { supernet: Supernet.load(dir).supernet, key, keyConfig, dir, fromCache: true, trainSeconds: done.trainSeconds, vaenas: done.vaenas };
   }
+  if (options.trainIfMissing === false) throw new Error(`supernet ${key} is not trained in the cache (${dir ?? 'cache off'}): train it first (trainedSupernet with the same settings)`);
   const started = Date.now();
   const supernet = Supernet.create(options.config, options.seed);
   const space = supernet.space;
@@ -202,7 +223,10 @@ export function trainedSupernet(splits: ImageSplits, options: TrainedSupernetOpt
       checkpointEvery: every,
       onStep: ({ step, steps, loss }) => {
         if ((step + 1) % 100 === 0 || step + 1 === steps) options.onProgress?.(`supernet ${key}: step ${step + 1}/${steps}, loss ${loss.toFixed(3)}, ${((Date.now() - started) / 1000).toFixed(0)} s`);
-        if ((step + 1) % 10 === 0 || step + 1 === steps) bar?.tick(step + 1, `loss ${loss.toFixed(3)}`);
+        if ((step + 1) % 10 === 0 || step + 1 === steps) {
+          bar?.tick(step + 1, `loss ${loss.toFixed(3)}`);
+          options.onSteps?.(step + 1, steps);
+        }
       },
     });
     bar?.finish();
@@ -228,6 +252,18 @@ export function supernetEvaluator(run: TrainedSupernet, data: EvaluationData): S
   return new SubnetEvaluator(run.supernet, data, file);
 }
 
+/** Options of `trainStandalone`. */
+export interface StandaloneOptions {
+  readonly steps: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  readonly seed: number;
+  readonly cache?: boolean;
+  readonly cacheDir?: string;
+  /** Called every 10 steps and at the last with the steps done. */
+  readonly onSteps?: (done: number, steps: number) => void;
+}
+
 /** A sub-network trained from scratch and tested. */
 export interface StandaloneResult {
   readonly key: string;
@@ -248,10 +284,10 @@ export interface StandaloneResult {
  * statistics estimated on 2,048 training images (or all, if fewer). Cached by architecture,
  * schedule, seed and data under `.cache/standalone/<key>.json`.
  */
-export function trainStandalone(splits: ImageSplits, config: SupernetSpaceConfig, arch: Architecture, options: { steps: number; batchSize: number; learningRate: number; seed: number; cache?: boolean; cacheDir?: string }): StandaloneResult {
+export function trainStandalone(splits: ImageSplits, config: SupernetSpaceConfig, arch: Architecture, options: StandaloneOptions): StandaloneResult {
   const net = Supernet.create(config, options.seed);
   const archKey = net.space.key(arch);
-  const keyConfig = { format: 'dnas-standalone', version: 1, config, arch: archKey, steps: options.steps, batchSize: options.batchSize, learningRate: options.learningRate, seed: options.seed, data: dataIdentity(splits) };
+  const keyConfig = { format: 'dnas-standalone', version: 1, config, arch: archKey, steps: options.steps, batchSize: options.batchSize, learningRate: options.learningRate, seed: options.seed, data: splitsIdentity(splits) };
   const file = options.cache === false ? null : join(cacheRoot(options.cacheDir), 'standalone', `${createHash('sha256').update(JSON.stringify(keyConfig)).digest('hex').slice(0, 16)}.json`);
   if (file !== null && existsSync(file)) {
     net.dispose();
@@ -259,7 +295,11 @@ export function trainStandalone(splits: ImageSplits, config: SupernetSpaceConfig
   }
   const started = Date.now();
   try {
-    trainSupernet(net, splits.train, splits.norm, { steps: options.steps, batchSize: options.batchSize, learningRate: options.learningRate, seed: options.seed, sample: () => arch });
+    trainSupernet(net, splits.train, splits.norm, { steps: options.steps, batchSize: options.batchSize, learningRate: options.learningRate, seed: options.seed, sample: () => arch,
+      onStep: ({ step, steps }) => {
+        if ((step + 1) % 10 === 0 || step + 1 === steps) options.onSteps?.(step + 1, steps);
+      },
+    });
     const trainSeconds = (Date.now() - started) / 1000;
     const calibration = firstN(splits.train, Math.min(2048, splits.train.count));
     const stats = recalibrate(net, arch, { calibration, evaluation: splits.validation, norm: splits.norm });
@@ -282,8 +322,15 @@ export function trainStandalone(splits: ImageSplits, config: SupernetSpaceConfig
   }
 }
 
-/** What identifies the images a run used: data set, split sizes and a fingerprint of the labels. */
-function dataIdentity(splits: ImageSplits): Record<string, unknown> {
-  const fingerprint = (ds: ImageDataset) => createHash('sha256').update(Buffer.from(ds.labels.buffer, ds.labels.byteOffset, ds.labels.byteLength)).update(Buffer.from(ds.images.buffer, ds.images.byteOffset, Math.min(ds.images.byteLength, 1 << 20))).digest('hex').slice(0, 16);
+/** What identifies the images a run used: data set, split sizes and fingerprints of labels and images. */
+export function splitsIdentity(splits: ImageSplits): Record<string, unknown> {
   return { dataset: splits.dataset, train: splits.train.count, validation: splits.validation.count, test: splits.test.count, trainFingerprint: fingerprint(splits.train), validationFingerprint: fingerprint(splits.validation) };
+}
+
+function evaluationIdentity(data: EvaluationData): Record<string, unknown> {
+  return { calibration: data.calibration.count, calibrationFingerprint: fingerprint(data.calibration), evaluation: data.evaluation.count, evaluationFingerprint: fingerprint(data.evaluation) };
+}
+
+function fingerprint(ds: LabelledImages): string {
+  return createHash('sha256').update(Buffer.from(ds.labels.buffer, ds.labels.byteOffset, ds.labels.byteLength)).update(Buffer.from(ds.images.buffer, ds.images.byteOffset, Math.min(ds.images.byteLength, 1 << 20))).digest('hex').slice(0, 16);
 }

@@ -16,8 +16,9 @@ export interface OneShotRecord extends BenchmarkRecord {
 
 /**
  * Evaluates sub-networks of one trained supernet on fixed data, once each. With `cacheFile`,
- * evaluations persist across processes; the caller must name the file after the supernet and the
- * data (a different supernet must not read another's cache).
+ * evaluations persist across processes and threads (each is one appended line, so threads may share
+ * the file); the caller must name the file after the supernet and the data (a different supernet
+ * must not read another's cache).
  */
 export class SubnetEvaluator {
   private readonly memo = new Map<string, number>();
@@ -30,11 +31,18 @@ export class SubnetEvaluator {
     private readonly cacheFile?: string,
   ) {
     if (cacheFile !== undefined && existsSync(cacheFile)) {
-      for (const line of readFileSync(cacheFile, 'utf8').split('\n')) {
-        if (line.trim() === '') continue;
-        const row = JSON.parse(line) as { key: string; valAccuracy: number };
+      // Only whole lines: another thread may be appending one right now (it is read next time).
+      const lines = readFileSync(cacheFile, 'utf8').split('\n').slice(0, -1);
+      lines.forEach((line, i) => {
+        if (line.trim() === '') return;
+        let row: { key: string; valAccuracy: number };
+        try {
+          row = JSON.parse(line) as { key: string; valAccuracy: number };
+        } catch {
+          throw new Error(`${cacheFile} line ${i + 1} is not JSON: ${JSON.stringify(line.slice(0, 80))} (delete the file to evaluate again)`);
+        }
         this.memo.set(row.key, row.valAccuracy);
-      }
+      });
     }
   }
 

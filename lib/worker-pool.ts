@@ -1,0 +1,79 @@
+// A pool of worker threads pulling jobs in order. TF.js's wasm backend is single-threaded in Node
+// (../shared/STACK-NOTES.md), so independent jobs on separate threads are how a run uses more than
+// one core. The pool only moves messages: what a job is and what it returns belong to the worker.
+import { Worker } from 'node:worker_threads';
+
+/** What the pool sends a worker: the job and its index in the list. */
+export interface PoolRequest<J> {
+  readonly index: number;
+  readonly job: J;
+}
+
+/** What a worker sends back: progress of job `index`, its result, or its failure. */
+export type PoolReply<R, P> =
+  | { readonly kind: 'progress'; readonly index: number; readonly progress: P }
+  | { readonly kind: 'done'; readonly index: number; readonly result: R }
+  | { readonly kind: 'error'; readonly index: number; readonly name: string; readonly message: string; readonly stack?: string };
+
+/** Callbacks of `runOnWorkerPool`. */
+export interface PoolHandlers<R, P> {
+  readonly onProgress?: (index: number, progress: P) => void;
+  readonly onDone?: (index: number, result: R) => void;
+  /** The error of a failed job (default: the worker's message as an Error of the same name, prefixed with the job's index). */
+  readonly toError?: (reply: Extract<PoolReply<R, P>, { kind: 'error' }>) => Error;
+}
+
+/**
+ * Run `jobs` on `workers` threads of TypeScript module `file` (compiled by tsx's CommonJS hook, so
+ * this works under tsx, vitest and tslab), each thread taking the next job when it finishes one.
+ * The first failure stops every thread and rejects; so does a thread that exits early.
+ * @returns the results in the order of `jobs`.
+ * @throws RangeError when workers is not a positive integer.
+ */
+export async function runOnWorkerPool<J, R, P = never>(file: string, jobs: readonly J[], workers: number, handlers: PoolHandlers<R, P> = {}): Promise<R[]> {
+  if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be a positive integer: got ${workers}`);
+  const results = new Map<number, R>();
+  const threads: Worker[] = [];
+  let next = 0;
+  try {
+    await new Promise<void>((resolveAll, reject) => {
+      if (jobs.length === 0) return resolveAll();
+      const feed = (worker: Worker): void => {
+        if (next < jobs.length) {
+          const request: PoolRequest<J> = { index: next, job: jobs[next++] };
+          worker.postMessage(request);
+        } else if (results.size === jobs.length) resolveAll();
+      };
+      for (let w = 0; w < Math.min(workers, jobs.length); w++) {
+        const worker = new Worker(file, { execArgv: ['--require', require.resolve('tsx/cjs')] });
+        threads.push(worker);
+        worker.on('message', (reply: PoolReply<R, P>) => {
+          if (reply.kind === 'progress') return handlers.onProgress?.(reply.index, reply.progress);
+          if (reply.kind === 'error') return reject((handlers.toError ?? defaultError)(reply));
+          results.set(reply.index, reply.result);
+          handlers.onDone?.(reply.index, reply.result);
+          feed(worker);
+        });
+        worker.on('error', reject);
+        worker.on('exit', (code) => reject(new Error(`worker thread ${w + 1} of ${file} exited with code ${code} before its jobs were done`)));
+        feed(worker);
+      }
+    });
+  } finally {
+    await Promise.all(threads.map((t) => t.terminate()));
+  }
+  return jobs.map((_, i) => results.get(i)!);
+}
+
+/** The reply of a failed job, as the worker thread of a pool posts it. */
+export function errorReply(index: number, err: unknown): Extract<PoolReply<never, never>, { kind: 'error' }> {
+  const error = err instanceof Error ? err : new Error(String(err));
+  return { kind: 'error', index, name: error.name, message: error.message, stack: error.stack };
+}
+
+function defaultError(reply: Extract<PoolReply<unknown, unknown>, { kind: 'error' }>): Error {
+  const error = new Error(`job ${reply.index}: ${reply.message}`);
+  error.name = reply.name;
+  if (reply.stack !== undefined) error.stack = `${reply.name}: job ${reply.index}: ${reply.message}\n(worker stack) ${reply.stack}`;
+  return error;
+}
