@@ -1,17 +1,15 @@
 // Worker thread of runner.ts: runs the seed jobs it is sent, one at a time, and posts each summary
 // (or the error) back. No scheduling, progress or resume logic here: runSeed owns all of it.
 import { parentPort } from 'node:worker_threads';
-import { runSeed, type RunWorkerMessage, type SeedJob } from './runner';
+import { errorReply, type PoolReply, type PoolRequest } from '../worker-pool';
+import { runSeed, type SeedJob, type SeedSummary } from './runner';
 
 const port = parentPort!;
-const post = (msg: RunWorkerMessage): void => port.postMessage(msg);
+const post = (reply: PoolReply<SeedSummary, never>): void => port.postMessage(reply);
 
-port.on('message', (job: SeedJob) => {
+port.on('message', ({ index, job }: PoolRequest<SeedJob>) => {
   runSeed(job).then(
-    (summary) => post({ kind: 'done', summary }),
-    (err: unknown) => {
-      const error = err instanceof Error ? err : new Error(String(err));
-      post({ kind: 'error', seed: job.seed, name: error.name, message: error.message, stack: error.stack });
-    },
+    (summary) => post({ kind: 'done', index, result: summary }),
+    (err: unknown) => post(errorReply(index, err)),
   );
 });

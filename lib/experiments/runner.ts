@@ -5,9 +5,9 @@
 import { existsSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { Presets, SingleBar } from 'cli-progress';
 import { writeJsonAtomically } from '../atomic-file';
+import { runOnWorkerPool } from '../worker-pool';
 import { resultsRoot } from '../project-folders';
 import type { QueryEvent, QuerySink } from '../benchmarks/tabular';
 import { Rng } from '../random';
@@ -318,53 +318,20 @@ async function runInline(jobs: readonly SeedJob[], report: Report): Promise<Seed
   return out;
 }
 
-/** Messages of run-worker.ts. */
-export type RunWorkerMessage =
-  | { readonly kind: 'done'; readonly summary: SeedSummary }
-  | { readonly kind: 'error'; readonly seed: number; readonly name: string; readonly message: string; readonly stack?: string };
-
-/** A pool of `workers` threads pulling jobs in order; on the first failure all threads stop. */
-async function runOnWorkers(jobs: readonly SeedJob[], workers: number, report: Report): Promise<SeedSummary[]> {
-  const results = new Map<number, SeedSummary>();
-  const threads: Worker[] = [];
-  let next = 0;
-  try {
-    await new Promise<void>((resolveAll, reject) => {
-      const feed = (worker: Worker): void => {
-        if (next < jobs.length) worker.postMessage(jobs[next++]);
-        else if (results.size === jobs.length) resolveAll();
-      };
-      for (let w = 0; w < Math.min(workers, jobs.length); w++) {
-        const worker = startWorker();
-        threads.push(worker);
-        worker.on('message', (msg: RunWorkerMessage) => {
-          if (msg.kind === 'error') return reject(rebuildError(msg));
-          results.set(msg.summary.seed, msg.summary);
-          report(msg.summary);
-          feed(worker);
-        });
-        worker.on('error', reject);
-        worker.on('exit', (code) => reject(new Error(`search worker exited with code ${code} before its seeds were done`)));
-        feed(worker);
-      }
-    });
-  } finally {
-    await Promise.all(threads.map((t) => t.terminate()));
-  }
-  return jobs.map((job) => results.get(job.seed)!);
-}
-
-function startWorker(): Worker {
-  // TypeScript worker: tsx's CommonJS hook compiles it, so this runs under tsx, vitest and tslab.
-  return new Worker(join(__dirname, 'run-worker.ts'), { execArgv: ['--require', require.resolve('tsx/cjs')] });
+/** A pool of `workers` threads running run-worker.ts; on the first failure all threads stop. */
+function runOnWorkers(jobs: readonly SeedJob[], workers: number, report: Report): Promise<SeedSummary[]> {
+  return runOnWorkerPool<SeedJob, SeedSummary>(join(__dirname, 'run-worker.ts'), jobs, workers, {
+    onDone: (_index, summary) => report(summary),
+    toError: (reply) => rebuildError(jobs[reply.index].seed, reply),
+  });
 }
 
 /** The worker's error as an Error of the same name, so callers can tell an abort from a bug. */
-function rebuildError(msg: Extract<RunWorkerMessage, { kind: 'error' }>): Error {
+function rebuildError(seed: number, msg: { name: string; message: string; stack?: string }): Error {
   const Kind = msg.name === 'SearchAbortedError' ? SearchAbortedError : msg.name === 'ReplayMismatchError' ? ReplayMismatchError : Error;
-  const error = new Kind(`seed ${msg.seed}: ${msg.message}`);
+  const error = new Kind(`seed ${seed}: ${msg.message}`);
   if (Kind === Error) error.name = msg.name;
-  if (msg.stack !== undefined) error.stack = `${error.name}: seed ${msg.seed}: ${msg.message}\n(worker stack) ${msg.stack}`;
+  if (msg.stack !== undefined) error.stack = `${error.name}: seed ${seed}: ${msg.message}\n(worker stack) ${msg.stack}`;
   return error;
 }
 

@@ -6,7 +6,7 @@ import type { ControllerSearchOptions } from '../search/controller-search';
 import type { FlopsLimit } from '../search/flops-limit';
 import type { Architecture, SupernetSpaceConfig } from '../supernet/space';
 import { flopsLimitedAlgorithm, oneShotSearchRuns, type OneShotRuns, type Table2Method } from './flops-bands';
-import { searchEvaluationData, supernetEvaluator, trainedSupernet, trainStandalone, type ImageSplits, type StandaloneOptions, type StandaloneResult, type SupernetSampling, type TrainedSupernet, type TrainedSupernetOptions } from './supernet';
+import { searchEvaluationData, supernetEvaluator, trainedSupernet, trainStandalone, type ImageSplits, type StandaloneOptions, type StandaloneResult, type TrainedSupernet, type TrainedSupernetOptions } from './supernet';
 
 /** How many validation and calibration images evaluate sub-networks (a schedule's `calibration` and `evaluation`). */
 export interface EvaluationSizes {
@@ -15,17 +15,10 @@ export interface EvaluationSizes {
 }
 
 /** What fixes a supernet's weights: `trainedSupernet`'s options as plain data (always cached). */
-export interface SupernetSettings {
-  readonly config: SupernetSpaceConfig;
-  readonly steps: number;
-  readonly batchSize: number;
-  readonly learningRate: number;
-  readonly seed: number;
-  readonly sampling: SupernetSampling;
+export type SupernetSettings = Pick<TrainedSupernetOptions, 'config' | 'steps' | 'batchSize' | 'learningRate' | 'seed' | 'sampling' | 'cacheDir'> & {
   /** VAENAS only: the images that rank Γ's draws (`searchEvaluationData` of these sizes). */
   readonly rankingImages?: EvaluationSizes;
-  readonly cacheDir?: string;
-}
+};
 
 /** Train (or load) a supernet into the cache. */
 export interface SupernetJob {
