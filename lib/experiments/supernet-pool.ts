@@ -44,8 +44,14 @@ export interface SupernetPoolOptions {
  * @throws RangeError for a bad worker count; the first failing job's error, naming the job.
  */
 export async function runSupernetJobs<const J extends readonly SupernetPoolJob[]>(splits: ImageSplits, jobs: J, options: SupernetPoolOptions = {}): Promise<{ -readonly [K in keyof J]: JobResult<J[K]> }> {
-  const ids = jobs.map((job) => JSON.stringify(job));
-  const distinct = [...new Set(ids)].map((id) => jobs[ids.indexOf(id)]);
+  // Identical jobs run once: `slot` maps each job's JSON to its place among the distinct jobs.
+  const slot = new Map<string, number>();
+  const distinct: SupernetPoolJob[] = [];
+  const slots = jobs.map((job) => {
+    const id = JSON.stringify(job);
+    if (!slot.has(id)) slot.set(id, distinct.push(job) - 1);
+    return slot.get(id)!;
+  });
   const workers = options.workers ?? Math.min(2, availableParallelism(), distinct.length);
   if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`workers must be an integer ≥ 0: got ${workers}`);
   const started = Date.now();
@@ -92,7 +98,7 @@ export async function runSupernetJobs<const J extends readonly SupernetPoolJob[]
     throw err;
   }
   const results = distinct.map((job, i) => resultOf(splits, job, outcomes[i]));
-  return ids.map((id) => results[distinct.indexOf(jobs[ids.indexOf(id)])]) as { -readonly [K in keyof J]: JobResult<J[K]> };
+  return slots.map((i) => results[i]) as { -readonly [K in keyof J]: JobResult<J[K]> };
 }
 
 function resultOf(splits: ImageSplits, job: SupernetPoolJob, outcome: JobOutcome): unknown {

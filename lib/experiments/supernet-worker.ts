@@ -8,14 +8,14 @@ import type { SupernetWorkerJob, StepProgress } from './supernet-pool';
 
 const port = parentPort!;
 const post = (reply: PoolReply<JobOutcome, StepProgress>): void => port.postMessage(reply);
-const loaded = new Map<string, Promise<ImageSplits>>();
+/** Splits per source, each loaded once per thread with the fingerprint the caller's must match. */
+const loaded = new Map<string, Promise<{ splits: ImageSplits; identity: string }>>();
 
 async function splitsFor(job: SupernetWorkerJob): Promise<ImageSplits> {
   const id = JSON.stringify(job.source);
-  if (!loaded.has(id)) loaded.set(id, loadImageSplits(job.source.dataset, { ...job.source, quiet: true }));
-  const splits = await loaded.get(id)!;
-  const mine = JSON.stringify(splitsIdentity(splits));
-  if (mine !== job.identity) throw new Error(`the worker's images differ from the caller's (${mine} vs ${job.identity}): same loader arguments, different files?`);
+  if (!loaded.has(id)) loaded.set(id, loadImageSplits(job.source.dataset, { ...job.source, quiet: true }).then((splits) => ({ splits, identity: JSON.stringify(splitsIdentity(splits)) })));
+  const { splits, identity } = await loaded.get(id)!;
+  if (identity !== job.identity) throw new Error(`the worker's images differ from the caller's (${identity} vs ${job.identity}): same loader arguments, different files?`);
   return splits;
 }
 

@@ -105,25 +105,22 @@ function pickSink(options: ProgressOptions, now: () => number): Sink {
 /** Notebook: display once under a fresh display_id, then update that output in place. */
 function notebookSink(writer: DisplayWriter | undefined, now: () => number, intervalMs: number): Sink {
   const displayId = `progress-${process.pid}-${Date.now().toString(36)}-${++displayCount}`;
-  let lastMs: number | null = null;
-  return {
-    show(state, final) {
-      const t = now();
-      if (!final && lastMs !== null && t - lastMs < intervalMs) return;
-      displayBundle({ 'text/html': progressHtml(state), 'text/plain': progressText(state) }, { displayId, update: lastMs !== null, writer });
-      lastMs = t;
-    },
-  };
+  return throttled(now, intervalMs, (state, first) => displayBundle({ 'text/html': progressHtml(state), 'text/plain': progressText(state) }, { displayId, update: !first, writer }));
 }
 
 /** Not a terminal (CI, redirected logs): a line at start, at most one per interval, and the last. */
 function lineSink(stream: NodeJS.WritableStream, now: () => number, intervalMs: number): Sink {
+  return throttled(now, intervalMs, (state) => stream.write(`${progressText(state)}\n`));
+}
+
+/** A sink that emits the first state, then at most one per `intervalMs`, and always the final one. */
+function throttled(now: () => number, intervalMs: number, emit: (state: Snapshot, first: boolean) => void): Sink {
   let lastMs: number | null = null;
   return {
     show(state, final) {
       const t = now();
       if (!final && lastMs !== null && t - lastMs < intervalMs) return;
-      stream.write(`${progressText(state)}\n`);
+      emit(state, lastMs === null);
       lastMs = t;
     },
   };
