@@ -37,7 +37,7 @@ async function main(): Promise<void> {
         const seeds = Array.from({ length: count }, (_, i) => i);
         const cpuBefore = process.cpuUsage();
         const run = await runSeeds({ experiment: 'bench', space: 'nb101', algo, budget, seeds, resultsDir, quiet: true });
-        const best = summarize(run.seeds.map((s) => s.result.best!.valAccuracy));
+        const best = summarize(run.seeds.map((s) => s.result.best!.searchAccuracy));
         const exact = expectedBestOfK(table, budget);
         const perSeed = summarize(run.seeds.map((s) => s.wallSeconds));
         // Worker threads count in process.cpuUsage; on a shared machine this is steadier than wall time.

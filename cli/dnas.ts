@@ -2,19 +2,26 @@
 // No logic of its own beyond argument parsing: every computation is a lib/ function.
 import { parseArgs } from 'node:util';
 import { describeCell, spaceStats } from '../lib/analysis/space-stats';
-import { loadNasbench101Benchmark, loadNasbench101TfRecordBenchmark, nasbench101Key } from '../lib/benchmarks/nasbench101';
+import { loadNasbench101Complete } from '../lib/benchmarks/nasbench101-complete';
+import { loadNasbench101Csv } from '../lib/benchmarks/nasbench101-csv';
+import { loadNasbench101TfRecordBenchmark, nasbench101Key } from '../lib/benchmarks/nasbench101';
 import { validateCell } from '../lib/spaces/nasbench101/cell';
-import { networkFlopsM } from '../lib/spaces/nasbench101/cost';
+import { networkFlopsM, networkParams } from '../lib/spaces/nasbench101/cost';
 import { loadNasbench101Space } from '../lib/spaces/nasbench101/space';
 
 const USAGE = `usage:
   dnas cell hash|params|flops|encode|describe --cell '{"matrix": [[...]], "ops": [...]}'
-  dnas space stats [--data-dir DIR]
-  dnas search --space nb101|nb201|nb201-cifar100|nb201-imagenet16-120 --algo dnas|semi|nao|re|random --budget N --seeds A-B [--experiment NAME] [--workers W]
+  dnas space stats [--data-dir DIR]   the space, the complete test table (coverage 1.0) and the 30k validation sample
+  dnas search --space nb101|nb101-30k|nb201|nb201-cifar100|nb201-imagenet16-120 --algo dnas|semi|nao|re|random|ls|bananas --budget N --seeds A-B [--experiment NAME] [--workers W]
     runs seeds A..B (resumable: finished seeds are skipped) under results/<experiment>/<algo>-<budget>/seed-<k>/
+    nb101: every NAS-Bench-101 cell, searched and reported on test accuracy (108 epochs, first run; the only complete metric)
+    nb101-30k: the 30,001-cell sample, searched on validation accuracy, reported on the test accuracy of the cell picked
+    nb201*: NAS-Bench-201 on CIFAR-10 / CIFAR-100 / ImageNet16-120, searched on 200-epoch validation, reported on 200-epoch test accuracy
   dnas bench controller [--quick]      controller training step, side by side with PyTorch (needs python3-torch)
-  dnas query --hash HASH | --cell JSON [--source csv|tfrecord] [--data-dir DIR]
-    csv: nasbench101/val-subset-30k.csv (default); tfrecord: the official nasbench_only108.tfrecord (mean of 3 runs)
+  dnas query --hash HASH | --cell JSON [--source tables|tfrecord] [--data-dir DIR]
+    tables (default): test accuracy from nasbench101/test-108-all.csv, and validation accuracy, params and
+    training time from nasbench101/val-subset-30k.csv when the cell is in that sample;
+    tfrecord: the official nasbench_only108.tfrecord (mean of 3 runs)
   dnas results ls [--results DIR]      experiments (configs, finished/unfinished seeds) and notebooks (run counts)
   dnas results show EXPERIMENT [--results DIR]        best accuracy per config: seeds, mean, std, min, max
   dnas results compare EXP1 EXP2 ... [--results DIR]  the same summaries of several experiments side by side
@@ -100,15 +107,32 @@ function cellCommand(sub: string | undefined, cellJson: string | undefined): unk
 
 async function queryCommand(values: { hash?: string; cell?: string; source?: string; 'data-dir'?: string }): Promise<unknown> {
   if ((values.hash === undefined) === (values.cell === undefined)) throw new UsageError('dnas query needs exactly one of --hash or --cell');
-  const source = values.source ?? 'csv';
-  if (source !== 'csv' && source !== 'tfrecord') throw new UsageError(`--source must be csv or tfrecord: got ${source}`);
-  const benchmark = source === 'csv' ? loadNasbench101Benchmark(dataOptions(values)) : loadNasbench101TfRecordBenchmark(dataOptions(values));
+  const source = values.source ?? 'tables';
+  if (source !== 'tables' && source !== 'tfrecord') throw new UsageError(`--source must be tables or tfrecord: got ${source}`);
   const target = values.hash !== undefined ? { hash: values.hash } : validateCell(parseCellJson(values.cell)).pruned;
-  const record = benchmark.query(target, { source: 'cli' });
-  // Neither data file stores FLOPs: add them from the cost model of the cell the hash names.
-  const space = await loadNasbench101Space();
   const hash = nasbench101Key(target);
-  return { hash, ...JSON.parse(JSON.stringify(record)), flopsM: networkFlopsM(space.cellAt(space.indexOfHash(hash))) };
+  const space = await loadNasbench101Space();
+  const index = space.indexOfHash(hash);
+  if (index < 0) throw new Error(`${hash} is not a cell of NAS-Bench-101 (${space.size} cells): no table holds it`);
+  // Neither data file stores FLOPs: add them from the cost model of the cell the hash names.
+  const flopsM = networkFlopsM(space.cellAt(index));
+  if (source === 'tfrecord') {
+    const record = loadNasbench101TfRecordBenchmark(dataOptions(values)).query(target, { source: 'cli' });
+    return { hash, ...JSON.parse(JSON.stringify(record)), flopsM };
+  }
+  const complete = loadNasbench101Complete(space, dataOptions(values));
+  const sample = loadNasbench101Csv(dataOptions(values));
+  const inSample = sample.records.get(hash);
+  return {
+    hash,
+    testAccuracy: complete.testAccuracy[index],
+    valAccuracy: inSample?.valAccuracy ?? null,
+    valAccuracyByEpochs: inSample?.valAccuracyByEpochs ?? null,
+    params: inSample?.params ?? networkParams(space.cellAt(index)),
+    trainingTimeS: inSample?.trainingTimeS ?? null,
+    flopsM,
+    files: { testAccuracy: complete.path, valAccuracy: sample.path, inSample: inSample !== undefined },
+  };
 }
 
 async function searchCommand(values: { space?: string; algo?: string; budget?: string; seeds?: string; experiment?: string; workers?: string }): Promise<unknown> {

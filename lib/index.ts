@@ -35,7 +35,8 @@ export { nb201CellAttributes, NB201_EDGE_ATTRIBUTE_NAMES, NB201_ATTRIBUTE_NAMES,
 export { cellAttributes, vertexLevels, CELL_ATTRIBUTE_NAMES, CELL_PRIMARY_ATTRIBUTE_NAMES, type CellAttributes, type PositionOp } from './spaces/nasbench101/attributes';
 
 // Benchmarks
-export { TabularBenchmark, type BenchmarkRecord, type QueryOutcome } from './benchmarks/tabular';
+export { TabularBenchmark, type BenchmarkRecord, type QueryOutcome, type RecordTable } from './benchmarks/tabular';
+export { loadNasbench101Complete, NASBENCH101_COMPLETE_CSV, type Nasbench101CompleteTable } from './benchmarks/nasbench101-complete';
 export { BudgetExceededError, OutOfDomainError, DataFileError } from './benchmarks/errors';
 export { resolveDataFile, DATA_DIR_ENV } from './benchmarks/data-folder';
 export { loadNasbench101CellList, type Nasbench101CellLine } from './benchmarks/nasbench101-jsonl';
@@ -70,8 +71,9 @@ export { controllerSearch, splitBudget, CONTROLLER_SEARCH_PRESETS, type Controll
 export { runSeeds, type RunProgress } from './experiments/runner';
 export { startProgress, type Progress } from './report/progress';
 export { loadProblem, loadNasbench201Problem, PROBLEM_NAMES, NB201_PROBLEMS, type SearchProblem } from './experiments/problems';
-export { runGrid, table1Grid, table1Nb201Grid, TABLE1_METHODS, MODERN_BASELINES, VERDICT_BUDGETS, NB201_EVOLUTION_OPTIONS, NB201_TABLE1_BUDGETS, table3Grid, TABLE1_PAPER, TABLE3_PAPER, SMOKE_CONTROLLER_OPTIONS, type GridConfig, type GridRun } from './experiments/grid';
-export { expectedBestOfK, expectedBestCurve } from './analysis/order-statistics';
+export { runGrid, table1Grid, table1SampleGrid, table1Nb201Grid, TABLE1_METHODS, MODERN_BASELINES, VERDICT_BUDGETS, NB201_EVOLUTION_OPTIONS, NB201_TABLE1_BUDGETS, table3Grid, TABLE1_PAPER, TABLE3_PAPER, SMOKE_CONTROLLER_OPTIONS, type GridConfig, type GridRun } from './experiments/grid';
+export { expectedBestOfK, expectedBestCurve, expectedReportOfBest } from './analysis/order-statistics';
+export { wilcoxonSignedRank, minimumDetectableDifference, type WilcoxonResult } from './analysis/wilcoxon';
 export { traversalAccuracy, type TraversalAccuracyRow } from './analysis/traversal-accuracy';
 export { summarizeSearchRuns, bestSoFarBands, topKMean, type SearchConfigSummary } from './analysis/search-summary';
 export { mannWhitneyU } from './analysis/mann-whitney';

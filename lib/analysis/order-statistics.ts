@@ -88,6 +88,40 @@ export function expectedBestCurve(values: ArrayLike<number>, kMax: number, optio
   return curve;
 }
 
+/**
+ * Random search's expected REPORT accuracy after k distinct queries, when it picks by a different
+ * SEARCH metric (NAS-Bench protocol: pick the validation-best of the k cells, report its test
+ * accuracy). Exact: E = Σ_v P(max search value = v) · mean(report over the cells with search value v).
+ * Among cells tied at the top search value the pick is the first queried, which under uniform
+ * draws is uniform over the tied cells in the sample, so by symmetry its expected report is the
+ * tied group's mean over the table.
+ * @param search every cell's search accuracy; @param report the same cells' report accuracy, aligned.
+ * @throws RangeError when the two differ in length, a value is not finite (naming its index), or
+ *   as expectedBestOfK for k.
+ */
+export function expectedReportOfBest(search: ArrayLike<number>, report: ArrayLike<number>, k: number, options: BestOfKOptions = {}): number {
+  if (search.length !== report.length) throw new RangeError(`search and report columns must align: got ${search.length} and ${report.length} values`);
+  sortedFinite(report);
+  const order = Array.from({ length: search.length }, (_, i) => i);
+  sortedFinite(search);
+  order.sort((a, b) => search[a] - search[b]);
+  const p = maxRankProbabilities(order.length, k, options);
+  let expected = 0;
+  for (let start = 0; start < order.length; ) {
+    let end = start;
+    let mass = 0;
+    let sum = 0;
+    while (end < order.length && search[order[end]] === search[order[start]]) {
+      mass += p[end];
+      sum += report[order[end]];
+      end++;
+    }
+    expected += (mass * sum) / (end - start);
+    start = end;
+  }
+  return expected;
+}
+
 function sortedFinite(values: ArrayLike<number>): Float64Array {
   if (values.length === 0) throw new RangeError('best of k from an empty table');
   for (let i = 0; i < values.length; i++) {

@@ -1,11 +1,13 @@
-// Summaries of the NAS-Bench-101 space and of the benchmark table over it, for the CLI and
-// the space notebook. Reads data through lib/benchmarks and lib/spaces; computes, never plots.
+// Summaries of the NAS-Bench-101 space and of the benchmark tables over it (the complete test
+// table and the 30k validation sample), for the CLI and the space notebook. Reads data through lib/benchmarks and lib/spaces; computes, never plots.
+import { loadNasbench101Complete, type Nasbench101CompleteTable } from '../benchmarks/nasbench101-complete';
 import { loadNasbench101Csv, type Nasbench101CsvData } from '../benchmarks/nasbench101-csv';
 import { countEdges, type PrunedCell } from '../spaces/nasbench101/cell';
 import { networkFlopsM, networkParams } from '../spaces/nasbench101/cost';
 import { encodeCell } from '../spaces/nasbench101/encoding';
 import { benchmarkLabelling, hashCell } from '../spaces/nasbench101/graph';
 import type { Nasbench101Space } from '../spaces/nasbench101/space';
+import { spearman } from './correlation';
 import { summarize, topFractionThreshold, type Summary } from './stats';
 
 /** The "top x%" levels the workbook reports (DNAS Table 1 quotes the top 0.01%). */
@@ -49,44 +51,100 @@ export function describeCell(cell: PrunedCell): CellDescription {
   };
 }
 
-/** Counts over the space and the accuracy picture of the table that covers part of it. */
+/** The complete table's headline facts (datasets README: every cell, test accuracy of the first run). */
+export interface CompleteTableStats {
+  readonly file: string;
+  readonly sha256: string;
+  readonly metric: 'test_acc_108';
+  readonly rows: number;
+  /** Rows / cells of the space: 1 for the complete table. */
+  readonly coverageOfSpace: number;
+  readonly testAccuracy: Summary;
+  readonly best: { readonly hash: string; readonly testAccuracy: number };
+  /** Cells below 0.2 test accuracy (training runs that diverged). */
+  readonly below20Percent: number;
+  /** Test accuracy needed to be in the top fraction of the whole space (keys like "top 0.01%"). */
+  readonly thresholds: Record<string, number>;
+}
+
+/** The 30k sample's facts, with the agreement of its validation accuracy with the complete table's test accuracy. */
+export interface SampleTableStats {
+  readonly file: string;
+  readonly sha256: string;
+  readonly metric: 'val_acc_108';
+  readonly rows: number;
+  readonly rowsFoundInSpace: number;
+  readonly coverageOfSpace: number;
+  readonly valAccuracy: Summary;
+  /** Validation accuracy needed to be in the top fraction of the SAMPLE. */
+  readonly thresholds: Record<string, number>;
+  readonly params: Summary;
+  /** Spearman ρ between the sample's val_acc_108 and the complete table's test_acc_108 of the same cells. */
+  readonly spearmanValTest: number;
+}
+
+/** Counts over the space, the complete table and the validation sample. */
 export interface SpaceStats {
   readonly space: { readonly size: number; readonly cellsByVertexCount: Record<string, number>; readonly cellsByEdgeCount: Record<string, number> };
-  readonly table: {
-    readonly file: string;
-    readonly sha256: string;
-    readonly rows: number;
-    readonly rowsFoundInSpace: number;
-    readonly coverageOfSpace: number;
-    readonly valAccuracy: Summary;
-    /** Accuracy needed to be in the top fraction of the TABLE (keys like "top 0.01%"). */
-    readonly thresholds: Record<string, number>;
-    readonly params: Summary;
-  };
+  readonly table: CompleteTableStats;
+  readonly sample: SampleTableStats;
 }
 
 /**
- * Summaries of the enumerated space and of the NAS-Bench-101 table (validation accuracy at
- * 108 epochs): how many table rows the space contains, accuracy summary, top-x% thresholds.
- * @param options.table the table if the caller already loaded it (else it is read from `dataDir`).
- * @throws DataFileError (from the loader) when the table is missing or corrupt.
+ * Summaries of the enumerated space, the complete NAS-Bench-101 table (test accuracy at 108 epochs
+ * of every cell) and the 30k validation sample: coverage, accuracy summaries, top-x% thresholds.
+ * @param options.complete / options.sample the tables if the caller already loaded them (else read from `dataDir`).
+ * @throws DataFileError (from the loaders) when a table is missing or corrupt.
  */
-export async function spaceStats(space: Nasbench101Space, options: { dataDir?: string; table?: Nasbench101CsvData } = {}): Promise<SpaceStats> {
-  const table = options.table ?? loadNasbench101Csv(options);
-  const records = [...table.records.values()];
-  const accuracies = records.map((r) => r.valAccuracy);
+export async function spaceStats(
+  space: Nasbench101Space,
+  options: { dataDir?: string; complete?: Nasbench101CompleteTable; sample?: Nasbench101CsvData } = {},
+): Promise<SpaceStats> {
+  const complete = options.complete ?? loadNasbench101Complete(space, options);
+  const sample = options.sample ?? loadNasbench101Csv(options);
+  return { space: { size: space.size, ...countShapes(space) }, table: completeStats(space, complete), sample: sampleStats(space, complete, sample) };
+}
+
+function completeStats(space: Nasbench101Space, complete: Nasbench101CompleteTable): CompleteTableStats {
+  const column = complete.testAccuracy;
+  let best = 0;
+  let below = 0;
+  for (let i = 0; i < column.length; i++) {
+    if (column[i] > column[best]) best = i;
+    if (column[i] < 0.2) below++;
+  }
   return {
-    space: { size: space.size, ...countShapes(space) },
-    table: {
-      file: table.path,
-      sha256: table.sha256,
-      rows: records.length,
-      rowsFoundInSpace: records.filter((r) => space.has(r.hash)).length,
-      coverageOfSpace: records.length / space.size,
-      valAccuracy: summarize(accuracies),
-      thresholds: Object.fromEntries(TOP_FRACTIONS.map((f) => [`top ${f * 100}%`, topFractionThreshold(accuracies, f)])),
-      params: summarize(records.map((r) => r.params)),
-    },
+    file: complete.path,
+    sha256: complete.sha256,
+    metric: 'test_acc_108',
+    rows: column.length,
+    coverageOfSpace: column.length / space.size,
+    testAccuracy: summarize(column),
+    best: { hash: space.hashAt(best), testAccuracy: column[best] },
+    below20Percent: below,
+    thresholds: Object.fromEntries(TOP_FRACTIONS.map((f) => [`top ${f * 100}%`, topFractionThreshold(column, f)])),
+  };
+}
+
+function sampleStats(space: Nasbench101Space, complete: Nasbench101CompleteTable, sample: Nasbench101CsvData): SampleTableStats {
+  const records = [...sample.records.values()];
+  const val = records.map((r) => r.valAccuracy);
+  const indices = records.map((r) => space.indexOfHash(r.hash));
+  const found = indices.filter((i) => i >= 0);
+  return {
+    file: sample.path,
+    sha256: sample.sha256,
+    metric: 'val_acc_108',
+    rows: records.length,
+    rowsFoundInSpace: found.length,
+    coverageOfSpace: records.length / space.size,
+    valAccuracy: summarize(val),
+    thresholds: Object.fromEntries(TOP_FRACTIONS.map((f) => [`top ${f * 100}%`, topFractionThreshold(val, f)])),
+    params: summarize(records.map((r) => r.params)),
+    spearmanValTest: spearman(
+      records.filter((_, k) => indices[k] >= 0).map((r) => r.valAccuracy),
+      found.map((i) => complete.testAccuracy[i]),
+    ),
   };
 }
 

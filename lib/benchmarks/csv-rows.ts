@@ -27,6 +27,16 @@ export function checkCsvHeader(file: string, header: readonly string[] | undefin
   if (got !== expected.join(',')) throw new DataFileError(file, `${file}:1: header is "${got}" (expected "${expected.join(',')}")`);
 }
 
+/**
+ * @throws DataFileError naming the file and its last line when the text does not end with a
+ *   newline: the file was cut, possibly inside its last field, which would still parse as a number.
+ */
+export function requireFinalNewline(file: string, text: string): void {
+  if (text.length > 0 && text.endsWith('\n')) return;
+  const lines = text.split('\n').length;
+  throw new DataFileError(file, `${file}:${lines}: the file does not end with a newline: it was cut inside line ${lines} (expected complete lines)`);
+}
+
 /** Number(text), except that '' and whitespace (which Number maps to 0) become NaN. */
 export function strictNumber(text: string): number {
   return text.trim() === '' ? NaN : Number(text);

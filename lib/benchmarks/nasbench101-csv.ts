@@ -2,7 +2,7 @@
 // It only parses and validates the file: no querying, budgets or cell hashing here.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { checkCsvHeader, parseCsvRows, strictNumber } from './csv-rows';
+import { checkCsvHeader, parseCsvRows, requireFinalNewline, strictNumber } from './csv-rows';
 import { resolveDataFile, type DataFolderOptions } from './data-folder';
 import { DataFileError } from './errors';
 import type { BenchmarkRecord } from './tabular';
@@ -13,10 +13,17 @@ export const NASBENCH101_CSV = 'nasbench101/val-subset-30k.csv';
 /** The exact header the loader accepts, in order. */
 export const NASBENCH101_CSV_HEADER = ['hash', 'val_acc_4', 'val_acc_12', 'val_acc_36', 'val_acc_108', 'train_time_108_s', 'params'] as const;
 
+/** Rows of the subset (datasets README: 30,001 cells). */
+export const NASBENCH101_CSV_ROWS = 30_001;
+
 /** NAS-Bench-101's training budgets in epochs (Ying et al. 2019, §2.3). */
 export const NASBENCH101_EPOCHS = [4, 12, 36, 108] as const;
 
-/** One cell of the subset: a single training run, no test accuracy (datasets README). */
+/**
+ * One cell of the subset: a single training run, no test accuracy in this file (datasets README);
+ * searches see the 108-epoch validation accuracy (`searchAccuracy`). The `nb101-30k` problem adds
+ * each cell's test accuracy from the complete table as `reportAccuracy`.
+ */
 export interface Nasbench101CsvRecord extends BenchmarkRecord {
   /** NAS-Bench-101 graph hash of the pruned cell: 32 lowercase hex characters. */
   readonly hash: string;
@@ -40,8 +47,8 @@ export interface Nasbench101CsvData {
 const HASH_RE = /^[0-9a-f]{32}$/;
 
 /**
- * Read and validate `nasbench101/val-subset-30k.csv` (or `options.file`). Checks: the exact
- * header; 7 fields per row; hash = 32 lowercase hex, unique; accuracies in [0, 1]; training
+ * Read and validate `nasbench101/val-subset-30k.csv` (or `options.file`). Checks: a final newline;
+ * the exact header; exactly 30,001 rows (not for an explicit `options.file`, e.g. a test's small table); 7 fields per row; hash = 32 lowercase hex, unique; accuracies in [0, 1]; training
  * time finite and > 0; params a positive integer. ~0.3 s for the 30,001-row file.
  * @param options.file an explicit CSV path (skips the data-folder search);
  *   otherwise `dataDir`/env/root as in `resolveDataFile`.
@@ -52,7 +59,9 @@ export function loadNasbench101Csv(options: DataFolderOptions & { file?: string 
   const file = options.file ?? resolveDataFile(NASBENCH101_CSV, options);
   const bytes = readFileSync(file);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const rows = parseCsvRows(file, bytes.toString('utf8'));
+  const text = bytes.toString('utf8');
+  requireFinalNewline(file, text);
+  const rows = parseCsvRows(file, text);
   checkCsvHeader(file, rows[0]?.record, NASBENCH101_CSV_HEADER);
   const records = new Map<string, Nasbench101CsvRecord>();
   for (let i = 1; i < rows.length; i++) {
@@ -61,6 +70,9 @@ export function loadNasbench101Csv(options: DataFolderOptions & { file?: string 
       throw new DataFileError(file, `${file}:${rows[i].info.lines}: column hash: duplicate value ${record.hash} (expected each hash once)`);
     }
     records.set(record.hash, record);
+  }
+  if (options.file === undefined && records.size !== NASBENCH101_CSV_ROWS) {
+    throw new DataFileError(file, `${file}: ${records.size} rows (expected the ${NASBENCH101_CSV_ROWS} of the datasets README)`);
   }
   return { path: file, sha256, records };
 }
@@ -82,5 +94,5 @@ function toRecord(file: string, line: number, cells: string[]): Nasbench101CsvRe
   if (!(Number.isFinite(trainingTimeS) && trainingTimeS > 0)) throw bad('train_time_108_s', time, 'a finite number of seconds > 0');
   const paramCount = strictNumber(params);
   if (!(Number.isSafeInteger(paramCount) && paramCount > 0)) throw bad('params', params, 'a positive integer');
-  return { hash, valAccuracy: byEpochs[108], valAccuracyByEpochs: byEpochs, params: paramCount, trainingTimeS };
+  return { hash, searchAccuracy: byEpochs[108], valAccuracy: byEpochs[108], valAccuracyByEpochs: byEpochs, params: paramCount, trainingTimeS };
 }

@@ -56,8 +56,12 @@ export interface Nasbench101Run {
   readonly trainingTimeS: number;
 }
 
-/** One cell of the official data: every run kept, plus the values a query returns. */
+/**
+ * One cell of the official data: every run kept, plus the values a query returns. Searches see
+ * validation accuracy (`searchAccuracy`), reports give test accuracy (`reportAccuracy`).
+ */
 export interface Nasbench101TfRecord extends BenchmarkRecord {
+  readonly reportAccuracy: number;
   readonly hash: string;
   /** The pruned cell as stored in the file. */
   readonly cell: Cell;
@@ -296,8 +300,18 @@ class StoredCell implements Nasbench101TfRecord {
 
   /** A plain object with every field, for JSON output (the CLI prints query results). */
   toJSON(): Nasbench101TfRecord {
-    const { hash, cell, valAccuracy, testAccuracy, valAccuracyByEpochs, testAccuracyByEpochs, params, trainingTimeS, runsByEpochs } = this;
-    return { hash, cell, valAccuracy, testAccuracy, valAccuracyByEpochs, testAccuracyByEpochs, params, trainingTimeS, runsByEpochs };
+    const { hash, cell, searchAccuracy, reportAccuracy, valAccuracy, testAccuracy, valAccuracyByEpochs, testAccuracyByEpochs, params, trainingTimeS, runsByEpochs } = this;
+    return { hash, cell, searchAccuracy, reportAccuracy, valAccuracy, testAccuracy, valAccuracyByEpochs, testAccuracyByEpochs, params, trainingTimeS, runsByEpochs };
+  }
+
+  /** Searches see validation accuracy (the official protocol). */
+  get searchAccuracy(): number {
+    return this.valAccuracy;
+  }
+
+  /** Reports give test accuracy. */
+  get reportAccuracy(): number {
+    return this.testAccuracy;
   }
 
   private budgets(): number[] {

@@ -4,11 +4,19 @@ import { BudgetExceededError, OutOfDomainError } from './errors';
 
 /**
  * What a table holds for one cell. Accuracies are fractions of 1.
- * Optional fields are absent when the source lacks them (e.g. the 30k CSV has no test accuracy).
+ * Two named fields say which metric does what: `searchAccuracy` is the signal a search sees and
+ * ranks by, `reportAccuracy` the metric a report gives for the cell a search picked (NAS-Bench
+ * protocol: search on validation, report test). Which source column each one is depends on the
+ * table (the complete NAS-Bench-101 table has only test accuracy, so both are test accuracy there).
+ * Optional fields are absent when the source lacks them.
  */
 export interface BenchmarkRecord {
-  /** Validation accuracy at the benchmark's full budget (NAS-Bench-101: 108 epochs). */
-  readonly valAccuracy: number;
+  /** The accuracy searches see and rank by: the problem's search metric. */
+  readonly searchAccuracy: number;
+  /** The accuracy reported for a picked cell (test accuracy), when the table has it. */
+  readonly reportAccuracy?: number;
+  /** Validation accuracy at the benchmark's full budget (NAS-Bench-101: 108 epochs), when the source has it. */
+  readonly valAccuracy?: number;
   /** Validation accuracy per training budget in epochs (NAS-Bench-101: 4, 12, 36, 108). */
   readonly valAccuracyByEpochs?: Readonly<Record<number, number>>;
   /** Test accuracy at the full budget, when the source has it. */
@@ -37,7 +45,7 @@ export interface QueryEvent {
   readonly source: string;
   readonly outcome: QueryOutcome;
   readonly predictedAccuracy?: number;
-  /** The table's validation accuracy; absent for out-of-domain queries. */
+  /** The table's search accuracy (`searchAccuracy`); absent for out-of-domain queries. */
   readonly trueAccuracy?: number;
   readonly predictedFlopsM?: number;
   readonly flopsM?: number;
@@ -51,12 +59,21 @@ export interface QuerySink {
   append(event: QueryEvent): unknown;
 }
 
+/**
+ * A table a benchmark can answer from: a `Map` of records, or a column-backed view that builds a
+ * record on demand (the complete NAS-Bench-101 table: 423,624 cells in one Float32 column).
+ */
+export interface RecordTable<R> {
+  get(key: string): R | undefined;
+  readonly size: number;
+}
+
 /** Construction options of a `TabularBenchmark`. */
 export interface TabularBenchmarkOptions<C, R extends BenchmarkRecord = BenchmarkRecord> {
   /** Shown in error messages and manifests, e.g. 'nasbench101-30k'. */
   readonly name: string;
   /** The table: key → record. Not copied; do not mutate it afterwards. */
-  readonly records: ReadonlyMap<string, R>;
+  readonly records: RecordTable<R>;
   /** Cell → table key; validates the cell (throwing its own error) as the caller wishes. */
   readonly keyOf: (cell: C) => string;
   /** Distinct cells that may be queried (non-negative integer); omitted = unlimited. */
@@ -77,7 +94,7 @@ export interface QueryOptions {
   readonly predicted?: { readonly accuracy?: number; readonly flopsM?: number };
 }
 
-/** The best cell queried so far by validation accuracy. */
+/** The best cell queried so far by search accuracy. */
 export interface BestSoFar<R extends BenchmarkRecord = BenchmarkRecord> {
   readonly key: string;
   readonly record: R;
@@ -96,7 +113,7 @@ export class TabularBenchmark<C, R extends BenchmarkRecord = BenchmarkRecord> {
   /** Distinct-cell budget; Infinity when none was given. */
   readonly budget: number;
   readonly dataChecksum?: string;
-  private readonly records: ReadonlyMap<string, R>;
+  private readonly records: RecordTable<R>;
   private readonly keyOf: (cell: C) => string;
   private readonly log?: QuerySink;
   private readonly flopsMOf?: (key: string) => number | undefined;
@@ -151,7 +168,7 @@ export class TabularBenchmark<C, R extends BenchmarkRecord = BenchmarkRecord> {
     }
     if (this.queried.size >= this.budget) throw new BudgetExceededError(this.budget, this.queried.size, this.name);
     this.queried.add(key);
-    if (this.best === null || record.valAccuracy > this.best.record.valAccuracy) this.best = { key, record };
+    if (this.best === null || record.searchAccuracy > this.best.record.searchAccuracy) this.best = { key, record };
     this.report(key, 'new', record, options);
     return { outcome: 'new', key, record };
   }
@@ -176,7 +193,7 @@ export class TabularBenchmark<C, R extends BenchmarkRecord = BenchmarkRecord> {
     return this.records.size;
   }
 
-  /** The best cell by validation accuracy among those charged; null before the first. */
+  /** The best cell by search accuracy among those charged (the first of ties); null before the first. */
   get bestSoFar(): BestSoFar<R> | null {
     return this.best;
   }
@@ -193,7 +210,7 @@ export class TabularBenchmark<C, R extends BenchmarkRecord = BenchmarkRecord> {
       source: options.source ?? '',
       outcome,
       predictedAccuracy: options.predicted?.accuracy,
-      trueAccuracy: record?.valAccuracy,
+      trueAccuracy: record?.searchAccuracy,
       predictedFlopsM: options.predicted?.flopsM,
       flopsM: record?.flopsM ?? this.flopsMOf?.(hash),
     });

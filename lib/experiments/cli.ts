@@ -27,8 +27,10 @@ export interface SearchCliOptions {
 /** One seed in the summary. */
 export interface SearchCliSeed {
   readonly seed: number;
-  /** Best validation accuracy found (fraction of 1). */
+  /** Search accuracy of the seed's pick, its best by search accuracy (fraction of 1). */
   readonly bestAccuracy: number;
+  /** The table's report (test) accuracy of that cell; null when the table has none. */
+  readonly bestReportAccuracy: number | null;
   readonly bestHash: string;
   readonly outOfDomain: number;
   readonly proposals: number;
@@ -47,6 +49,8 @@ export interface SearchCliSummary {
   readonly perSeed: readonly SearchCliSeed[];
   /** Over seeds: mean, sample std (n − 1), min, max. */
   readonly bestAccuracy: Summary;
+  /** Over seeds, the report accuracy of each pick; null when the table has no report metric. */
+  readonly bestReportAccuracy: Summary | null;
   readonly outOfDomain: Summary;
   /** Whole call, seconds (skipped seeds cost ~0). */
   readonly wallSeconds: number;
@@ -67,12 +71,13 @@ export async function runSearchCli(options: SearchCliOptions): Promise<SearchCli
     algoOptions: options.algoOptions, resultsDir: options.resultsDir, workers: options.workers, quiet: options.quiet, onProgress: options.onProgress,
   });
   const perSeed = run.seeds.map((s) => ({
-    seed: s.seed, bestAccuracy: s.result.best!.valAccuracy, bestHash: s.result.best!.key,
+    seed: s.seed, bestAccuracy: s.result.best!.searchAccuracy, bestReportAccuracy: s.result.best!.reportAccuracy ?? null, bestHash: s.result.best!.key,
     outOfDomain: s.result.outOfDomain, proposals: s.result.proposals, wallSeconds: s.wallSeconds, skipped: s.skipped,
   }));
   return {
     space: options.space, algo: options.algo, budget: options.budget, seeds: [first, last], dir: run.dir, perSeed,
     bestAccuracy: summarize(perSeed.map((s) => s.bestAccuracy)),
+    bestReportAccuracy: perSeed.every((s) => s.bestReportAccuracy !== null) ? summarize(perSeed.map((s) => s.bestReportAccuracy!)) : null,
     outOfDomain: summarize(perSeed.map((s) => s.outOfDomain)),
     wallSeconds: run.wallSeconds,
   };

@@ -116,6 +116,6 @@ function describeOutcome(outcome: JobOutcome): string {
     const r = outcome.result;
     return `val ${(100 * r.valAccuracy).toFixed(2)}%, test ${(100 * r.testAccuracy).toFixed(2)}% (${r.fromCache ? 'cached' : `${r.trainSeconds.toFixed(0)} s`})`;
   }
-  const best = outcome.runs.results.map((r) => (r.best === null ? '–' : r.best.valAccuracy.toFixed(4)));
+  const best = outcome.runs.results.map((r) => (r.best === null ? '–' : r.best.searchAccuracy.toFixed(4)));
   return `best ${best.join(' ')} (${outcome.runs.evaluationsComputed} new evaluations, ${outcome.runs.seconds.toFixed(0)} s)`;
 }

@@ -187,7 +187,7 @@ function drawCells<C>(problem: SearchProblem<C>, options: TrainedControllerOptio
     const chosen = part.map((i) => keys[i]);
     const entries = chosen.map((k) => problem.tableEntry(k));
     const cells = entries.map((e) => e.cell);
-    return { cells, hashes: chosen, tokens: cells.map((c) => problem.space.encode(c)), accuracy: entries.map((e) => e.record.valAccuracy), flopsM: cells.map((c) => problem.space.flopsM(c)) };
+    return { cells, hashes: chosen, tokens: cells.map((c) => problem.space.encode(c)), accuracy: entries.map((e) => e.record.searchAccuracy), flopsM: cells.map((c) => problem.space.flopsM(c)) };
   };
   return { heldOut: pick(indices.slice(0, options.heldOut)), train: pick(indices.slice(options.heldOut)) };
 }

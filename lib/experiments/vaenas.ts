@@ -78,7 +78,7 @@ export function tableLookup<C>(problem: SearchProblem<C>): TableLookup<C> {
   const benchmark = problem.makeBenchmark({ budget: size });
   return (cell) => {
     const answer = benchmark.lookup(cell);
-    return answer.outcome === 'out-of-domain' ? null : answer.record.valAccuracy;
+    return answer.outcome === 'out-of-domain' ? null : answer.record.searchAccuracy;
   };
 }
 

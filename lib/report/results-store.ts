@@ -104,8 +104,9 @@ export interface UnfinishedSeed {
 export interface SearchRuns {
   /**
    * One row per finished seed, ordered by algo, budget, seed. Columns: experiment, space, algo,
-   * budget, seed, bestAccuracy (validation accuracy of the best queried cell, fraction of 1),
-   * bestKey, queried, outOfDomain, proposals, repeats (counts of proposals), wallSeconds (from
+   * budget, seed, bestAccuracy (search accuracy of the best queried cell, fraction of 1),
+   * bestKey, bestReportAccuracy (the table's report accuracy of that cell; null when the table has
+   * none or the result predates it), queried, outOfDomain, proposals, repeats (counts of proposals), wallSeconds (from
    * manifest.json; null when absent), dataSha256 (of the benchmark file), dir.
    */
   readonly runs: ColumnTable;
@@ -114,14 +115,14 @@ export interface SearchRuns {
 
 /** Columns of SearchRuns.runs, in order. */
 export const RUN_COLUMNS = [
-  'experiment', 'space', 'algo', 'budget', 'seed', 'bestAccuracy', 'bestKey', 'queried',
+  'experiment', 'space', 'algo', 'budget', 'seed', 'bestAccuracy', 'bestKey', 'bestReportAccuracy', 'queried',
   'outOfDomain', 'proposals', 'repeats', 'wallSeconds', 'dataSha256', 'dir',
 ] as const;
 
 /** Columns of summarizeRuns' table, in order. */
 export const SUMMARY_COLUMNS = [
   'experiment', 'space', 'algo', 'budget', 'seeds', 'unfinished', 'mean', 'std', 'min', 'max',
-  'meanOutOfDomain', 'meanWallSeconds',
+  'meanReport', 'meanOutOfDomain', 'meanWallSeconds',
 ] as const;
 
 /** Columns of listNotebookRuns' table, in order. */
@@ -201,7 +202,7 @@ export function loadSearchRuns(experiment: string, options: ResultsOptions = {})
 export function summarizeRuns(runs: SearchRuns | ColumnTable): ColumnTable {
   const table = isSearchRuns(runs) ? runs.runs : runs;
   const unfinished = isSearchRuns(runs) ? runs.unfinished : [];
-  const needed = [...CONFIG_KEYS, 'bestAccuracy', 'outOfDomain', 'wallSeconds'];
+  const needed = [...CONFIG_KEYS, 'bestAccuracy', 'bestReportAccuracy', 'outOfDomain', 'wallSeconds'];
   const missing = needed.filter((c) => !table.columnNames().includes(c));
   if (missing.length > 0) throw new Error(`summarizeRuns needs columns ${needed.join(', ')}: missing ${missing.join(', ')}`);
   const finishedRows = table.numRows() === 0 ? [] : (table
@@ -212,6 +213,7 @@ export function summarizeRuns(runs: SearchRuns | ColumnTable): ColumnTable {
       std: aq.op.stdev('bestAccuracy'),
       min: aq.op.min('bestAccuracy'),
       max: aq.op.max('bestAccuracy'),
+      meanReport: aq.op.mean('bestReportAccuracy'),
       meanOutOfDomain: aq.op.mean('outOfDomain'),
       meanWallSeconds: aq.op.mean('wallSeconds'),
     })
@@ -326,8 +328,11 @@ function readSeedRow(experiment: string, config: SearchConfigInfo, seed: number)
     throw new Error(`${file}: holds seed ${JSON.stringify(result.seed)} but lies in folder seed-${seed}`);
   }
   const best = result.best as Record<string, unknown> | null | undefined;
-  if (best === null || typeof best !== 'object' || typeof best.valAccuracy !== 'number') {
-    throw new Error(`${file}: expected best.valAccuracy to be a number, got best = ${JSON.stringify(best)}`);
+  if (best === null || typeof best !== 'object' || typeof best.searchAccuracy !== 'number') {
+    throw new Error(`${file}: expected best.searchAccuracy to be a number, got best = ${JSON.stringify(best)}`);
+  }
+  if (best.reportAccuracy !== undefined && typeof best.reportAccuracy !== 'number') {
+    throw new Error(`${file}: expected best.reportAccuracy to be a number or absent, got ${JSON.stringify(best.reportAccuracy)}`);
   }
   // result.json carries the config since the runner's first version; config.json is the fallback.
   const stored = isRecord(result.config) ? result.config : readJson(join(dir, SEED_FILE.config));
@@ -341,8 +346,9 @@ function readSeedRow(experiment: string, config: SearchConfigInfo, seed: number)
     algo: config.algo,
     budget: config.budget,
     seed,
-    bestAccuracy: best.valAccuracy,
+    bestAccuracy: best.searchAccuracy,
     bestKey: typeof best.key === 'string' ? best.key : null,
+    bestReportAccuracy: best.reportAccuracy ?? null,
     queried: numberField(result, 'queried', file),
     outOfDomain: numberField(result, 'outOfDomain', file),
     proposals: numberField(result, 'proposals', file),

@@ -98,14 +98,14 @@ function fitPredictor<C>(session: SearchSession<C>, features: Map<string, number
     if (row === undefined) features.set(e.key, (row = oneHotFeatures(session.space.encode(e.cell), vocabSize)));
     return row;
   });
-  const y = session.history.map((e) => e.record.valAccuracy);
+  const y = session.history.map((e) => e.record.searchAccuracy);
   return trainMlpEnsemble(x, y, sequenceLength * vocabSize, rng, options);
 }
 
 /** Up to `candidates` cells never proposed before: mutants of the best queried cells, then uniform draws. */
 function makeCandidates<C>(session: SearchSession<C>, proposed: ReadonlySet<string>, settings: { readonly candidates: number; readonly mutantShare: number; readonly parents: number }, rng: Rng): C[] {
   const { space } = session;
-  const parents = [...session.history].sort((a, b) => b.record.valAccuracy - a.record.valAccuracy).slice(0, settings.parents);
+  const parents = [...session.history].sort((a, b) => b.record.searchAccuracy - a.record.searchAccuracy).slice(0, settings.parents);
   const out = new Map<string, C>();
   const offer = (cell: C): void => {
     const key = space.key(cell);

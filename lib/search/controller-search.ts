@@ -305,7 +305,7 @@ function labelledData<C>(session: SearchSession<C>): { tokens: number[][]; accur
   return {
     cells,
     tokens: cells.map((c) => session.space.encode(c)),
-    accuracy: session.history.map((e) => e.record.valAccuracy),
+    accuracy: session.history.map((e) => e.record.searchAccuracy),
     flopsM: cells.map((c) => session.space.flopsM(c)),
   };
 }
@@ -348,14 +348,14 @@ function pseudoLabel<C>(session: SearchSession<C>, controller: Controller, setti
  */
 function flopsEdgeRegion<C>(session: SearchSession<C>, controller: Controller, settings: Settings, limit: RunLimit<C>): PromisingRegion {
   const space = session.space;
-  const candidates = session.history.map((e) => ({ item: e.cell, flopsM: space.flopsM(e.cell), accuracy: e.record.valAccuracy }));
+  const candidates = session.history.map((e) => ({ item: e.cell, flopsM: space.flopsM(e.cell), accuracy: e.record.searchAccuracy }));
   const edge = edgeSelection(candidates, limit.limit, limit.edgeBandM, settings.topK);
   return promisingRegion(controller.encode(edge.map((c) => space.encode(c))).mu, settings.sigma);
 }
 
 /** μ of the top-k labelled cells by accuracy (Eq 4's I_k). */
 function topCodes<C>(session: SearchSession<C>, controller: Controller, k: number): number[][] {
-  const best = [...session.history].sort((a, b) => b.record.valAccuracy - a.record.valAccuracy).slice(0, k);
+  const best = [...session.history].sort((a, b) => b.record.searchAccuracy - a.record.searchAccuracy).slice(0, k);
   return controller.encode(best.map((e) => session.space.encode(e.cell))).mu;
 }
 
@@ -374,7 +374,7 @@ function forEachLatentDecode<C>(
 ): void {
   const space = session.space;
   const ranked = [
-    ...session.history.map((e) => ({ cell: e.cell, accuracy: e.record.valAccuracy })),
+    ...session.history.map((e) => ({ cell: e.cell, accuracy: e.record.searchAccuracy })),
     ...(pseudo?.cells.map((cell, i) => ({ cell, accuracy: pseudo.accuracy[i] })) ?? []),
   ].sort((a, b) => b.accuracy - a.accuracy);
   const pool = limit?.flopsAware ? topFeasible(ranked, sizes.starts, limit.gate) : ranked;

@@ -110,7 +110,7 @@ export function regularizedEvolution(options: EvolutionOptions = {}): FlopsLimit
         infeasibleStreak = 0;
         const proposal = session.propose(child);
         if (proposal.outcome === 'out-of-domain' || (proposal.outcome === 'repeat' && repeatedChildren === 'skip')) continue;
-        population.push({ cell: child, accuracy: proposal.record.valAccuracy });
+        population.push({ cell: child, accuracy: proposal.record.searchAccuracy });
         population.shift();
       }
     },
@@ -128,7 +128,7 @@ function initialPopulation<C>(session: SearchSession<C>, size: number, sampler: 
   while (population.length < size && !session.done) {
     const { cell, source } = gate === null ? stream.next() : drawAdmitted(stream, gate);
     const proposal = session.propose(cell, source === 'uniform' ? {} : { origin: `initial-${source}` });
-    if (proposal.outcome !== 'out-of-domain') population.push({ cell, accuracy: proposal.record.valAccuracy });
+    if (proposal.outcome !== 'out-of-domain') population.push({ cell, accuracy: proposal.record.searchAccuracy });
   }
   return population;
 }

@@ -36,7 +36,7 @@ export function localSearch(options: LocalSearchOptions = {}): SearchAlgorithm {
         const key = space.key(cell);
         if (known.has(key)) return known.get(key)!;
         const answer = session.propose(cell, { origin });
-        const accuracy = answer.outcome === 'out-of-domain' ? null : answer.record.valAccuracy;
+        const accuracy = answer.outcome === 'out-of-domain' ? null : answer.record.searchAccuracy;
         known.set(key, accuracy);
         return accuracy;
       };

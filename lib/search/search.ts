@@ -64,11 +64,14 @@ export interface SearchResult {
   readonly budget: number;
   /** Distinct in-domain cells queried (= budget for a finished run). */
   readonly queried: number;
-  /** Best cell by validation accuracy (fraction of 1); null when nothing was queried. */
-  readonly best: { readonly key: string; readonly valAccuracy: number } | null;
-  /** Best validation accuracy after the 1st, 2nd, … distinct query (length `queried`). */
+  /**
+   * The cell the search picks: best by search accuracy (the first of ties, fractions of 1), with
+   * the table's report accuracy of that cell when the table has one; null when nothing was queried.
+   */
+  readonly best: { readonly key: string; readonly searchAccuracy: number; readonly reportAccuracy?: number } | null;
+  /** Best search accuracy after the 1st, 2nd, … distinct query (length `queried`). */
   readonly trajectory: readonly number[];
-  /** Validation accuracy of each distinct queried cell, in query order (length `queried`; top-k averages). */
+  /** Search accuracy of each distinct queried cell, in query order (length `queried`; top-k averages). */
   readonly accuracies: readonly number[];
   /** Every proposal made: new + repeats + out of domain. */
   readonly proposals: number;
@@ -182,21 +185,21 @@ export class SearchSession<C, R extends BenchmarkRecord = BenchmarkRecord> {
     const tag = origin ?? 'main';
     this.byOrigin[tag] = (this.byOrigin[tag] ?? 0) + 1;
     const previous = this.curve.length > 0 ? this.curve[this.curve.length - 1] : -Infinity;
-    this.curve.push(Math.max(previous, record.valAccuracy));
+    this.curve.push(Math.max(previous, record.searchAccuracy));
     return { outcome: 'new', key, record };
   }
 
   /** The run so far as a SearchResult (call it when `done`). */
   result(algorithm: string): SearchResult {
     let best: Evaluated<C, R> | null = null;
-    for (const e of this.evaluated) if (best === null || e.record.valAccuracy > best.record.valAccuracy) best = e;
+    for (const e of this.evaluated) if (best === null || e.record.searchAccuracy > best.record.searchAccuracy) best = e;
     return {
       algorithm,
       budget: this.budget,
       queried: this.evaluated.length,
-      best: best === null ? null : { key: best.key, valAccuracy: best.record.valAccuracy },
+      best: best === null ? null : pickedCell(best),
       trajectory: this.curve.slice(),
-      accuracies: this.evaluated.map((e) => e.record.valAccuracy),
+      accuracies: this.evaluated.map((e) => e.record.searchAccuracy),
       proposals: this.proposalCount,
       outOfDomain: this.outOfDomainCount,
       repeats: this.repeatCount,
@@ -240,4 +243,10 @@ function checkBudget<C, R extends BenchmarkRecord>(budget: number, benchmark: Se
   if (budget > benchmark.remaining) {
     throw new RangeError(`search budget ${budget} exceeds what ${benchmark.name} still allows (${benchmark.remaining} distinct cells)`);
   }
+}
+
+/** What a result says of its best cell: key, search accuracy and (when the table has it) report accuracy. */
+function pickedCell(best: Evaluated<unknown>): NonNullable<SearchResult['best']> {
+  const { searchAccuracy, reportAccuracy } = best.record;
+  return reportAccuracy === undefined ? { key: best.key, searchAccuracy } : { key: best.key, searchAccuracy, reportAccuracy };
 }

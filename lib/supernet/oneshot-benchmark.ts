@@ -10,6 +10,8 @@ import type { Supernet } from './supernet';
 
 /** A sub-network's one-shot record: inherited-weight accuracy on the validation split, exact cost. */
 export interface OneShotRecord extends BenchmarkRecord {
+  /** Inherited-weight validation accuracy: also the search accuracy. */
+  readonly valAccuracy: number;
   readonly flopsM: number;
   readonly params: number;
 }
@@ -65,7 +67,7 @@ export class SubnetEvaluator {
         appendFileSync(this.cacheFile, `${JSON.stringify({ key, valAccuracy: accuracy })}\n`);
       }
     }
-    return { valAccuracy: accuracy, flopsM: space.flopsM(arch), params: space.params(arch) };
+    return { searchAccuracy: accuracy, valAccuracy: accuracy, flopsM: space.flopsM(arch), params: space.params(arch) };
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectedBestCurve, expectedBestOfK, maxRankProbabilities } from '../../lib/analysis/order-statistics';
+import { expectedBestCurve, expectedBestOfK, expectedReportOfBest, maxRankProbabilities } from '../../lib/analysis/order-statistics';
 import { Rng } from '../../lib/random';
 
 /** Mean and variance of max over every k-subset of `values` (brute force, tiny tables only). */
@@ -99,5 +99,35 @@ describe('expectedBestCurve', () => {
     const curve = expectedBestCurve(TABLE, TABLE.length);
     curve.forEach((mean, i) => expect(mean).toBeCloseTo(expectedBestOfK(TABLE, i + 1).mean, 12));
     for (let i = 1; i < curve.length; i++) expect(curve[i]).toBeGreaterThanOrEqual(curve[i - 1]);
+  });
+});
+
+describe('expectedReportOfBest', () => {
+  // Search values 1, 2, 2, 3 with reports 10, 20, 30, 40; k = 2 gives six equally likely pairs,
+  // whose picks report 20, 30, 40, (20 or 30: first queried, so 25 on average), 40, 40: mean 32.5.
+  it('matches a hand count over every 2-subset, ties resolved by the first queried', () => {
+    expect(expectedReportOfBest([1, 2, 2, 3], [10, 20, 30, 40], 2)).toBeCloseTo(32.5, 12);
+  });
+  it('equals the expected best when the report metric is the search metric', () => {
+    expect(expectedReportOfBest(TABLE, TABLE, 3)).toBeCloseTo(expectedBestOfK(TABLE, 3).mean, 12);
+  });
+  it('agrees with simulation when the metrics differ (20,000 draws, 4 standard errors)', () => {
+    const rng = new Rng(11);
+    const search = Array.from({ length: 40 }, () => Math.round(rng.uniform() * 10) / 10);
+    const report = search.map((s) => s + rng.normal() * 0.1);
+    const reps = 20_000;
+    const picks: number[] = [];
+    for (let r = 0; r < reps; r++) {
+      const order = rng.shuffle(Array.from({ length: search.length }, (_, i) => i)).slice(0, 5);
+      let best = order[0];
+      for (const i of order) if (search[i] > search[best]) best = i;
+      picks.push(report[best]);
+    }
+    const mean = picks.reduce((a, b) => a + b, 0) / reps;
+    const sd = Math.sqrt(picks.reduce((a, b) => a + (b - mean) ** 2, 0) / (reps - 1));
+    expect(Math.abs(mean - expectedReportOfBest(search, report, 5))).toBeLessThan(4 * (sd / Math.sqrt(reps)));
+  });
+  it('rejects columns of different lengths, naming both', () => {
+    expect(() => expectedReportOfBest([1, 2], [1], 1)).toThrow('search and report columns must align: got 2 and 1 values');
   });
 });

@@ -4,7 +4,7 @@ import type { SearchResult } from '../../lib/search/search';
 
 /** A finished run whose best-so-far curve is `trajectory`. */
 function run(trajectory: number[], outOfDomain = 0, algorithm = 're', budget = trajectory.length): SearchResult {
-  return { algorithm, budget, queried: trajectory.length, best: { key: 'k', valAccuracy: trajectory[trajectory.length - 1] }, trajectory, accuracies: trajectory, queriedByOrigin: { main: trajectory.length }, proposals: trajectory.length + outOfDomain, outOfDomain, repeats: 0 };
+  return { algorithm, budget, queried: trajectory.length, best: { key: 'k', searchAccuracy: trajectory[trajectory.length - 1] }, trajectory, accuracies: trajectory, queriedByOrigin: { main: trajectory.length }, proposals: trajectory.length + outOfDomain, outOfDomain, repeats: 0 };
 }
 
 // A table of 10 cells with accuracies 0.90, 0.91, …, 0.99.

@@ -44,6 +44,7 @@ describe('loadNasbench101Csv on the real subset', () => {
   it('maps every column of a row into the record', () => {
     expect(data.records.get('00005c142e6f48ac74fdcf73e3439874')).toEqual({
       hash: '00005c142e6f48ac74fdcf73e3439874',
+      searchAccuracy: 0.9304887652397156,
       valAccuracy: 0.9304887652397156,
       valAccuracyByEpochs: { 4: 0.3604767620563507, 12: 0.42197516560554504, 36: 0.9001402258872986, 108: 0.9304887652397156 },
       params: 8555530,

@@ -4,9 +4,9 @@ import { TabularBenchmark, type BenchmarkRecord, type QueryEvent } from '../../l
 
 /** A toy space: cells are strings, the key is the string upper-cased (so 'a' and 'A' coincide). */
 const RECORDS = new Map<string, BenchmarkRecord>([
-  ['A', { valAccuracy: 0.9, params: 10, flopsM: 1.5 }],
-  ['B', { valAccuracy: 0.95, testAccuracy: 0.94 }],
-  ['C', { valAccuracy: 0.8 }],
+  ['A', { searchAccuracy: 0.9, params: 10, flopsM: 1.5 }],
+  ['B', { searchAccuracy: 0.95, reportAccuracy: 0.94, testAccuracy: 0.94 }],
+  ['C', { searchAccuracy: 0.8 }],
 ]);
 
 function bench(budget?: number, events: QueryEvent[] = []): TabularBenchmark<string> {

@@ -44,17 +44,47 @@ describe('dnas cell', () => {
   });
 });
 
-describe('dnas query', () => {
-  it('returns the table row of a hash', () => {
-    const row = dnas('query', '--hash', first.hash) as { valAccuracy: number; params: number };
-    // val-subset-30k.csv, first row: val_acc_108 = 0.9304887652397156, params = 8555530.
-    expect(row.valAccuracy).toBeCloseTo(0.9304887652397156, 12);
-    expect(row.params).toBe(8555530);
+describe('dnas space stats', () => {
+  it('reports the complete table covering the whole space, with the datasets README facts', () => {
+    const stats = dnas('space', 'stats') as {
+      space: { size: number };
+      table: { rows: number; coverageOfSpace: number; best: { hash: string }; below20Percent: number; thresholds: Record<string, number>; file: string };
+      sample: { rows: number; coverageOfSpace: number; spearmanValTest: number };
+    };
+    expect(stats.space.size).toBe(423_624);
+    expect([stats.table.rows, stats.table.coverageOfSpace]).toEqual([423_624, 1]);
+    expect(stats.table.file).toMatch(/nasbench101\/test-108-all\.csv$/);
+    expect(stats.table.best.hash).toBe('ba0a27cafe7d648aa57f7d5dd64c0b48');
+    expect(stats.table.below20Percent).toBe(2673);
+    // README thresholds: top 0.01% ≥ 0.94231, top 0.1% ≥ 0.93970, top 1% ≥ 0.93610.
+    expect(stats.table.thresholds['top 0.01%']).toBeCloseTo(0.94231, 5);
+    expect(stats.table.thresholds['top 0.1%']).toBeCloseTo(0.9397, 4);
+    expect(stats.table.thresholds['top 1%']).toBeCloseTo(0.9361, 4);
+    expect(stats.sample.rows).toBe(30_001);
+    expect(stats.sample.spearmanValTest).toBeCloseTo(0.971, 3);
   });
-  it('reports an out-of-domain hash as an error, exit code 1', () => {
+});
+
+describe('dnas query', () => {
+  it('prints both metrics of a cell in the 30k sample', () => {
+    const row = dnas('query', '--hash', first.hash) as { testAccuracy: number; valAccuracy: number; params: number; files: { inSample: boolean } };
+    // test-108-all.csv, first row: 0.9211738705635071; val-subset-30k.csv, first row: val_acc_108 = 0.9304887652397156, params = 8555530.
+    expect(row.testAccuracy).toBe(0.9211738705635071);
+    expect(row.valAccuracy).toBe(0.9304887652397156);
+    expect(row.params).toBe(8555530);
+    expect(row.files.inSample).toBe(true);
+  });
+  it('prints the test accuracy of a cell outside the sample, with no validation accuracy', () => {
+    // The best cell of the complete table (datasets README) is not among the 30,001 sampled ones.
+    const row = dnas('query', '--hash', 'ba0a27cafe7d648aa57f7d5dd64c0b48') as { testAccuracy: number; valAccuracy: number | null; files: { inSample: boolean } };
+    expect(row.testAccuracy).toBe(0.9466145634651184);
+    expect(row.valAccuracy).toBeNull();
+    expect(row.files.inSample).toBe(false);
+  });
+  it('reports a hash that names no cell of the space as an error, exit code 1', () => {
     const run = spawnSync(process.execPath, [join(ROOT, 'cli', 'dnas.cjs'), 'query', '--hash', 'ffffffffffffffffffffffffffffffff'], { encoding: 'utf8' });
     expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(/OutOfDomain|not in the table|out of domain/i);
+    expect(run.stderr).toContain('ffffffffffffffffffffffffffffffff is not a cell of NAS-Bench-101 (423624 cells)');
   });
 });
 
@@ -71,7 +101,7 @@ function resultsFixture(): string {
     writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ config, seed: k, wallSeconds: best === undefined ? null : 1 }));
     if (best === undefined) return writeFileSync(join(dir, 'query-log.csv'), 'queryIndex\n0\n');
-    const result = { seed: k, config, algorithm: 'random', budget: 10, queried: 10, best: { key: 'k', valAccuracy: best }, trajectory: [], accuracies: [], proposals: 15, outOfDomain: 5, repeats: 0, queriedByOrigin: { main: 10 } };
+    const result = { seed: k, config, algorithm: 'random', budget: 10, queried: 10, best: { key: 'k', searchAccuracy: best }, trajectory: [], accuracies: [], proposals: 15, outOfDomain: 5, repeats: 0, queriedByOrigin: { main: 10 } };
     writeFileSync(join(dir, 'result.json'), JSON.stringify(result));
   };
   seed('alpha', 0, 0.9);

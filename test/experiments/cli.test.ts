@@ -11,8 +11,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 buildSpaceCacheFirst();
 
 describe('runSearchCli', () => {
-  it('summarises every seed of the range: best accuracy, out-of-domain count, mean ± std', async () => {
-    const summary = await runSearchCli({ space: 'nb101', algo: 'random', budget: 20, seeds: [0, 2], resultsDir: root, workers: 0, quiet: true });
+  it('summarises every seed of the range: best accuracy, its test accuracy, out-of-domain count, mean ± std', async () => {
+    const summary = await runSearchCli({ space: 'nb101-30k', algo: 'random', budget: 20, seeds: [0, 2], resultsDir: root, workers: 0, quiet: true });
     expect(summary.perSeed.map((s) => s.seed)).toEqual([0, 1, 2]);
     expect(summary.dir).toBe(join(root, 'search', 'random-20'));
     for (const s of summary.perSeed) {
@@ -22,7 +22,10 @@ describe('runSearchCli', () => {
       // 20 in-domain cells at 7.1% coverage: far more than 20 proposals, almost all free.
       expect(s.proposals).toBeGreaterThan(20 + s.outOfDomain - 1);
       expect(s.outOfDomain).toBeGreaterThan(20);
+      // The 30k problem reports the test accuracy of the validation-best cell (complete table).
+      expect(s.bestReportAccuracy).toBeGreaterThan(0);
     }
+    expect(summary.bestReportAccuracy!.mean).toBeCloseTo(summary.perSeed.reduce((a, s) => a + s.bestReportAccuracy!, 0) / 3, 12);
     expect(summary.bestAccuracy.count).toBe(3);
     expect(summary.bestAccuracy.mean).toBeCloseTo(summary.perSeed.reduce((a, s) => a + s.bestAccuracy, 0) / 3, 12);
     expect(JSON.parse(JSON.stringify(summary))).toEqual(summary);

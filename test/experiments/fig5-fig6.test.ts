@@ -24,7 +24,7 @@ function accuracyOf(arch: Architecture): number {
 function fakeEvaluator(): SubnetEvaluator {
   const fake = { supernet: { space }, computed: 0, record: (arch: Architecture) => {
     fake.computed++;
-    return { valAccuracy: accuracyOf(arch), flopsM: space.flopsM(arch), params: space.params(arch) };
+    return { searchAccuracy: accuracyOf(arch), valAccuracy: accuracyOf(arch), flopsM: space.flopsM(arch), params: space.params(arch) };
   } };
   return fake as unknown as SubnetEvaluator;
 }
@@ -120,7 +120,7 @@ describe('limitedSearchRuns', () => {
     for (const r of runs) {
       expect(r.results[0].queried).toBe(8);
       expect(r.bestFlopsM[0]).toBeLessThanOrEqual(r.limit.limitM + r.toleranceM);
-      expect(r.bestAccuracy[0]).toBe(r.results[0].best!.valAccuracy);
+      expect(r.bestAccuracy[0]).toBe(r.results[0].best!.searchAccuracy);
       expect(r.stats[0]).toMatchObject({ limitM: r.limit.limitM, toleranceM: r.toleranceM });
     }
     // Above the maximum nothing is ever discarded; at the 30th percentile uniform draws are.

@@ -84,8 +84,8 @@ describe('runGrid on NAS-Bench-201', () => {
       expect(run.results.map((r) => r.queried)).toEqual([30, 30]);
       for (const r of run.results) {
         // Real table values: the best is a CIFAR-10 validation accuracy of the cell it names.
-        expect(table.has(r.best!.valAccuracy)).toBe(true);
-        expect(problem.tableEntry(r.best!.key).record.valAccuracy).toBe(r.best!.valAccuracy);
+        expect(table.has(r.best!.searchAccuracy)).toBe(true);
+        expect(problem.tableEntry(r.best!.key).record.searchAccuracy).toBe(r.best!.searchAccuracy);
         expect(r.accuracies.every((a) => table.has(a))).toBe(true);
       }
       // Each seed folder records the NAS-Bench-201 problem, its table and the algorithm's settings.

@@ -24,17 +24,30 @@ describe('loadProblem', () => {
       expect(problem.space.key(child)).toBe(nasbench101Key(structuredClone(child)));
     }
   });
-  it('makes independent benchmarks over the shared 30,001-cell table', async () => {
-    const problem = await loadProblem('nb101');
+  it.each([
+    { name: 'nb101', cells: 423_624, dataName: 'nasbench101/test-108-all.csv' },
+    { name: 'nb101-30k', cells: 30_001, dataName: 'nasbench101/val-subset-30k.csv' },
+  ])('makes independent benchmarks over the shared table of $name ($cells cells)', async ({ name, cells, dataName }) => {
+    const problem = await loadProblem(name);
     const a = problem.makeBenchmark({ budget: 1 });
     const b = problem.makeBenchmark({ budget: 1 });
     expect(a.lookup({ hash: '00005c142e6f48ac74fdcf73e3439874' } as never).outcome).toBe('new');
-    expect([a.size, a.remaining, b.remaining]).toEqual([30_001, 0, 1]);
+    expect([a.size, a.remaining, b.remaining]).toEqual([cells, 0, 1]);
     expect(problem.dataSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(problem.dataName).toBe(dataName);
+  });
+  it('gives nb101-30k validation accuracy to search on and the complete table test accuracy to report', async () => {
+    const problem = await loadProblem('nb101-30k');
+    const { record } = problem.tableEntry('00005c142e6f48ac74fdcf73e3439874');
+    // val-subset-30k.csv and test-108-all.csv, first rows.
+    expect([record.searchAccuracy, record.reportAccuracy]).toEqual([0.9304887652397156, 0.9211738705635071]);
+    expect(problem.metrics).toEqual({ search: 'val_acc_108', report: 'test_acc_108 (first run)' });
+    expect(problem.reportData!.file).toMatch(/test-108-all\.csv$/);
+    expect(problem.tableReportAccuracies()!.length).toBe(30_001);
   });
   it('rejects an unknown space and lists the registered ones', () => {
     expect(() => loadProblem('nb999')).toThrow(
-      "unknown search space 'nb999' (registered: nb101, nb201, nb201-cifar100, nb201-imagenet16-120)",
+      "unknown search space 'nb999' (registered: nb101, nb101-30k, nb201, nb201-cifar100, nb201-imagenet16-120)",
     );
   });
 });

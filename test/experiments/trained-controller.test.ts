@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../lib/backend';
-import { loadNasbench101Csv } from '../../lib/benchmarks/nasbench101-csv';
+import { loadProblem } from '../../lib/experiments/problems';
 import { resolveConfig } from '../../lib/controller/config';
 import {
   controllerCacheRoot,
@@ -95,8 +95,8 @@ describe('trainedController', () => {
     b.controller.dispose();
   });
 
-  it('draws disjoint training and held-out table cells, the held-out ones independent of the training count', async () => {
-    const csv = loadNasbench101Csv();
+  it('draws disjoint training and held-out cells of the whole space, the held-out ones independent of the training count', async () => {
+    const whole = await loadProblem('nb101');
     const a = await trainedController<Cell>({ ...TINY, cache: false });
     const b = await trainedController<Cell>({ ...TINY, labelled: 60, cache: false });
     expect(b.heldOut.hashes).toEqual(a.heldOut.hashes);
@@ -107,7 +107,8 @@ describe('trainedController', () => {
     a.heldOut.cells.forEach((cell, i) => {
       expect(hashCell(cell)).toBe(a.heldOut.hashes[i]);
       expect(a.heldOut.tokens[i]).toEqual(encodeCell(cell));
-      expect(a.heldOut.accuracy[i]).toBe(csv.records.get(a.heldOut.hashes[i])!.valAccuracy);
+      // The label is the complete table's test accuracy of that cell (the nb101 problem's one metric).
+      expect(a.heldOut.accuracy[i]).toBe(whole.tableEntry(a.heldOut.hashes[i]).record.testAccuracy);
     });
     a.controller.dispose();
     b.controller.dispose();
@@ -127,7 +128,7 @@ describe('trainedController', () => {
   it('rejects bad counts and more cells than the table holds', async () => {
     await expect(trainedController({ ...TINY, labelled: 0 })).rejects.toThrow('labelled must be an integer ≥ 1: got 0');
     await expect(trainedController({ ...TINY, steps: 1.5 })).rejects.toThrow('steps must be an integer ≥ 1: got 1.5');
-    await expect(trainedController({ ...TINY, labelled: 30_000, heldOut: 2 })).rejects.toThrow('labelled + heldOut must be at most the 30001 table cells: got 30000 + 2');
+    await expect(trainedController({ ...TINY, labelled: 423_620, heldOut: 5 })).rejects.toThrow('labelled + heldOut must be at most the 423624 table cells: got 423620 + 5');
   });
 });
 
@@ -179,7 +180,7 @@ describe('trainedController on NAS-Bench-201', () => {
         expect(formatNb201Cell(cell)).toBe(part.hashes[i]); // the key is the official cell string
         expect(part.tokens[i]).toEqual(trained.problem.space.encode(cell));
         expect(part.tokens[i]).toHaveLength(6); // one token per edge
-        expect(part.accuracy[i]).toBe(csv.records.get(part.hashes[i])!.valAccuracy);
+        expect(part.accuracy[i]).toBe(csv.records.get(part.hashes[i])!.searchAccuracy);
         expect(part.flopsM[i]).toBe(trained.problem.space.flopsM(cell));
       });
     }

@@ -15,14 +15,17 @@ const SIZE = 2000;
 const even = (c: number) => c % 2 === 0;
 const problem: SearchProblem<number> = {
   name: 'toy',
+  metrics: { search: 'toy', report: null },
   space: toySpace(SIZE),
   dataFile: 'toy',
   dataSha256: 'toy-sha',
   dataName: 'toy',
+  reportData: null,
+  tableReportAccuracies: () => null,
   view: { cellOf: (tokens) => tokens[0], attributes: (cell) => ({ cell }), attributeNames: ['cell'] },
   tableAccuracies: () => Float64Array.from({ length: SIZE / 2 }, (_, i) => (2 * i) / SIZE),
   tableKeys: () => Array.from({ length: SIZE / 2 }, (_, i) => String(2 * i)).sort(),
-  tableEntry: (key) => ({ cell: Number(key), record: { valAccuracy: Number(key) / SIZE } }),
+  tableEntry: (key) => ({ cell: Number(key), record: { searchAccuracy: Number(key) / SIZE } }),
   makeBenchmark: ({ budget, log }) => toyBenchmark(SIZE, { inTable: even, budget, log }),
 };
 const cacheDir = mkdtempSync(join(tmpdir(), 'dnas-vaenas-'));

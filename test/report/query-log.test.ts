@@ -55,7 +55,7 @@ describe('QueryLog', () => {
 
   it('records what a TabularBenchmark reports', () => {
     const log = QueryLog.inMemory({ now: clock() });
-    const bench = new TabularBenchmark<string>({ name: 'toy', records: new Map([['A', { valAccuracy: 0.9 }]]), keyOf: (c) => c, log });
+    const bench = new TabularBenchmark<string>({ name: 'toy', records: new Map([['A', { searchAccuracy: 0.9 }]]), keyOf: (c) => c, log });
     bench.query('A', { source: 'evolution' });
     bench.query('A');
     expect(log.rows.map((r) => [r.hash, r.source, r.outcome, r.trueAccuracy])).toEqual([

@@ -37,7 +37,7 @@ function writeSeed(root: string, experiment: string, algo: string, budget: numbe
   if (run.partialLog) writeFileSync(join(dir, 'query-log.csv'), 'queryIndex,hash\n0,abc\n');
   if (finished) {
     const result: SearchResult = {
-      algorithm: algo, budget, queried: budget, best: { key: `best-${seed}`, valAccuracy: run.best! }, trajectory: [run.best!], accuracies: [run.best!],
+      algorithm: algo, budget, queried: budget, best: { key: `best-${seed}`, searchAccuracy: run.best! }, trajectory: [run.best!], accuracies: [run.best!],
       proposals: budget + (run.outOfDomain ?? 0), outOfDomain: run.outOfDomain ?? 0, repeats: 0, queriedByOrigin: { main: budget },
     };
     writeJson(join(dir, 'result.json'), { seed, config, ...result });
@@ -163,12 +163,12 @@ describe('loadSearchRuns', () => {
     const root = fixture();
     const file = join(writeSeed(root, 'delta', 'random', 10, 0, { best: 0.9 }), 'result.json');
     writeJson(file, { seed: 0, queried: 0, best: null, proposals: 0, outOfDomain: 0 });
-    expect(() => loadSearchRuns('delta', { resultsDir: root })).toThrow(`${file}: expected best.valAccuracy to be a number, got best = null`);
+    expect(() => loadSearchRuns('delta', { resultsDir: root })).toThrow(`${file}: expected best.searchAccuracy to be a number, got best = null`);
   });
   it('rejects a result.json holding another seed than its folder', () => {
     const root = fixture();
     const dir = writeSeed(root, 'delta', 'random', 10, 4, { best: 0.9 });
-    writeFileSync(join(dir, 'result.json'), JSON.stringify({ seed: 5, best: { key: 'k', valAccuracy: 0.9 }, queried: 10, proposals: 10, outOfDomain: 0 }));
+    writeFileSync(join(dir, 'result.json'), JSON.stringify({ seed: 5, best: { key: 'k', searchAccuracy: 0.9 }, queried: 10, proposals: 10, outOfDomain: 0 }));
     expect(() => loadSearchRuns('delta', { resultsDir: root })).toThrow('holds seed 5 but lies in folder seed-4');
   });
 });
@@ -201,7 +201,7 @@ describe('summarizeRuns', () => {
   });
   it('names the columns a foreign table lacks', () => {
     const { runs } = loadSearchRuns('beta', { resultsDir: fixture() });
-    expect(() => summarizeRuns(runs.select('experiment', 'algo'))).toThrow('missing space, budget, bestAccuracy, outOfDomain, wallSeconds');
+    expect(() => summarizeRuns(runs.select('experiment', 'algo'))).toThrow('missing space, budget, bestAccuracy, bestReportAccuracy, outOfDomain, wallSeconds');
   });
 });
 

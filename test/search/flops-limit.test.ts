@@ -27,7 +27,7 @@ const FLOPS = new Map(ALL.map((a) => [space.key(a), space.flopsM(a)]));
 const accuracy = (a: Architecture): number => 0.6 + (0.3 * (space.flopsM(a) - RANGE.min)) / (RANGE.max - RANGE.min) + 0.01 * a.filter((b) => b === 'sep5').length;
 
 function fakeTable(log?: QueryLog): TabularBenchmark<Architecture> {
-  const records = new Map<string, BenchmarkRecord>(ALL.map((a) => [space.key(a), { valAccuracy: accuracy(a) }]));
+  const records = new Map<string, BenchmarkRecord>(ALL.map((a) => [space.key(a), { searchAccuracy: accuracy(a) }]));
   return new TabularBenchmark<Architecture>({ name: 'smoke-synthetic', records, keyOf: (c) => space.key(c), log, flopsMOf: (key) => FLOPS.get(key) });
 }
 
@@ -129,7 +129,7 @@ describe('searches under a FLOPs limit', () => {
       expect(rows.length).toBe(result.proposals);
       for (const row of rows) expect(row.flopsM).toBeLessThanOrEqual(TIGHT.limitM);
       expect(FLOPS.get(result.best!.key)).toBeLessThanOrEqual(TIGHT.limitM);
-      expect(result.best!.valAccuracy).toBe(Math.max(...result.accuracies));
+      expect(result.best!.searchAccuracy).toBe(Math.max(...result.accuracies));
       // the limit binds: uniform draws alone would have crossed it, so something was turned away
       const discarded = Object.values(stats!.discarded).reduce((a, b) => a + b, 0);
       expect(discarded).toBeGreaterThan(0);

@@ -73,7 +73,7 @@ describe('localSearch', () => {
     // the table optimum is c199 (0.995). Ten seeds, so a lucky start cannot carry it.
     for (let seed = 0; seed < 10; seed++) {
       const { result } = await toyRun({ size: 200, budget: 60, seed });
-      expect(result.best).toEqual({ key: 'c199', valAccuracy: 0.995 });
+      expect(result.best).toEqual({ key: 'c199', searchAccuracy: 0.995 });
     }
   });
 

@@ -26,7 +26,7 @@ describe('SearchSession', () => {
     // 1 (out), 2 (new), 2 (repeat), 3 (out), 8 (new), 4 (new): budget 3 is spent at the 6th proposal.
     const result = await runSearch(scripted([1, 2, 2, 3, 8, 4, 6]), { space, benchmark, rng: new Rng(0), budget: 3 });
     expect(result).toEqual({
-      algorithm: 'scripted', budget: 3, queried: 3, best: { key: 'c8', valAccuracy: 0.8 },
+      algorithm: 'scripted', budget: 3, queried: 3, best: { key: 'c8', searchAccuracy: 0.8 },
       trajectory: [0.2, 0.8, 0.8], accuracies: [0.2, 0.8, 0.4], queriedByOrigin: { main: 3 }, proposals: 6, outOfDomain: 2, repeats: 1,
     });
     expect(log.rows.map((r) => r.outcome)).toEqual(['out-of-domain', 'new', 'repeat', 'out-of-domain', 'new', 'new']);

@@ -31,6 +31,6 @@ export function toySpace(size: number): SearchSpace<number> {
 /** A table holding the cells `inTable` picks, with accuracy cell / size (fractions of 1). */
 export function toyBenchmark(size: number, options: { budget?: number; log?: QuerySink; inTable?: (cell: number) => boolean } = {}): TabularBenchmark<number> {
   const records = new Map<string, BenchmarkRecord>();
-  for (let c = 0; c < size; c++) if (options.inTable?.(c) ?? true) records.set(`c${c}`, { valAccuracy: c / size });
+  for (let c = 0; c < size; c++) if (options.inTable?.(c) ?? true) records.set(`c${c}`, { searchAccuracy: c / size });
   return new TabularBenchmark<number>({ name: 'toy-table', records, keyOf: (cell) => `c${cell}`, budget: options.budget, log: options.log });
 }
