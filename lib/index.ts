@@ -54,7 +54,7 @@ export { describeCell, spaceStats, TOP_FRACTIONS, type CellDescription, type Spa
 export { QueryLog } from './report/query-log';
 export { showFigure, figureHtml, type PlotlyFigure } from './report/plot';
 export { showTable } from './report/table';
-export { accuracyHistogramFigure, paramsAccuracyFigure, flopsAgreementFigure } from './report/figures/space';
+export { accuracyHistogramFigure, paramsAccuracyFigure, flopsAgreementFigure, valTestFigure } from './report/figures/space';
 export { startRun, currentRun, type RunContext, type Scale } from './report/run-context';
 export { listResults, listExperiments, listNotebooks, loadSearchRuns, summarizeRuns, compareExperiments, listNotebookRuns, RUN_COLUMNS, SUMMARY_COLUMNS, NOTEBOOK_RUN_COLUMNS, type ResultsOptions, type ResultsListing, type ExperimentInfo, type SearchConfigInfo, type NotebookInfo, type SearchRuns, type UnfinishedSeed } from './report/results-store';
 

@@ -35,7 +35,11 @@ export function accuracyHistogramFigure(bins: { edges: readonly number[]; counts
  * Scatter of parameters (millions) against validation accuracy, one trace per vertex count.
  * @param points one entry per cell.
  */
-export function paramsAccuracyFigure(points: readonly { paramsM: number; accuracy: number; vertices: number }[], title: string): PlotlyFigure {
+export function paramsAccuracyFigure(
+  points: readonly { paramsM: number; accuracy: number; vertices: number }[],
+  title: string,
+  axes: { readonly x?: string; readonly y?: string } = {},
+): PlotlyFigure {
   const groups = [...new Set(points.map((p) => p.vertices))].sort((a, b) => a - b);
   return {
     data: groups.map((v) => {
@@ -44,8 +48,8 @@ export function paramsAccuracyFigure(points: readonly { paramsM: number; accurac
     }),
     layout: {
       title: { text: title },
-      xaxis: { title: { text: 'parameters (millions)' }, type: 'log' },
-      yaxis: { title: { text: 'validation accuracy (108 epochs)' }, tickformat: '.0%', range: [0.8, 0.96] },
+      xaxis: { title: { text: axes.x ?? 'parameters (millions)' }, type: 'log' },
+      yaxis: { title: { text: axes.y ?? 'validation accuracy (108 epochs)' }, tickformat: '.0%', range: [0.8, 0.96] },
     },
   };
 }
@@ -59,5 +63,25 @@ export function flopsAgreementFigure(pairs: readonly { naslibFlopsM: number; our
       { type: 'scatter', mode: 'lines', name: 'y = x', x: extent, y: extent, line: { dash: 'dot', color: 'gray' } },
     ],
     layout: { title: { text: title }, xaxis: { title: { text: 'NASLib flops_m (millions)' } }, yaxis: { title: { text: 'this workbook (millions)' } } },
+  };
+}
+
+/**
+ * The same cells' validation accuracy (x) against their test accuracy (y), with the y = x line:
+ * how well the search metric of the 30k sample predicts the reported one.
+ * @param points one entry per cell, accuracies as fractions of 1.
+ */
+export function valTestFigure(points: readonly { val: number; test: number }[], title: string): PlotlyFigure {
+  const extent = [0.8, 0.96];
+  return {
+    data: [
+      { type: 'scatter', mode: 'markers', name: 'cells', x: points.map((p) => p.val), y: points.map((p) => p.test), marker: { size: 3, opacity: 0.5 } },
+      { type: 'scatter', mode: 'lines', name: 'y = x', x: extent, y: extent, line: { dash: 'dot', color: 'gray' } },
+    ],
+    layout: {
+      title: { text: title },
+      xaxis: { title: { text: 'validation accuracy (val-subset-30k.csv)' }, tickformat: '.0%', range: extent },
+      yaxis: { title: { text: 'test accuracy (test-108-all.csv)' }, tickformat: '.0%', range: extent },
+    },
   };
 }
