@@ -32,7 +32,8 @@ export const VAENAS_TABLE4_PAPER = {
 } as const;
 
 /**
- * The problem VAENAS §5.3 runs on: NAS-Bench-101 ('nb101', the 30,001-cell validation sample), or
+ * The problem VAENAS §5.3 runs on: NAS-Bench-101 ('nb101', the whole space with its test accuracy, as the
+ * paper uses the full benchmark), or
  * another registered problem by name (see problems.ts).
  * @throws Error naming an unknown problem.
  */
@@ -45,7 +46,7 @@ export function loadVaenasProblem(name = 'nb101'): Promise<SearchProblem> {
  * 5,000 samples for Fig 2) with the VAE schedule of VAE_SAMPLER_SCHEDULE; evolution at 150 and 300
  * queries (the small budgets of DNAS Table 1, where a better first population of 100 still shows).
  * smoke: 600 evaluated cells and a small VAE trained 150 steps (≈ 3 s). It checks the pipeline only: such a
- * VAE gives only about 5 new table cells per 5,000 draws (measured), hence K ≤ 3.
+ * VAE decodes few distinct cells, hence K ≤ 3.
  */
 export const VAENAS_SCHEDULES = {
   full: {
@@ -172,7 +173,7 @@ export function cachedVaeSampler<C>(problem: SearchProblem<C>, options: CachedVa
 
 /**
  * Default draw limit of one max-of-K run: 200,000 valid draws (≈ 50 s of VAE decoding on 2 CPU cores),
- * 50× what 300 uniform table cells need (300 / 7.1% ≈ 4,200 draws).
+ * far more than 300 new cells need even on a partial table (the 30k sample: 300 / 7.1% ≈ 4,200 draws).
  */
 export const MAX_OF_K_DRAWS = 200_000;
 
