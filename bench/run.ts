@@ -1,7 +1,8 @@
 // Runs the benchmarks (all, or those named) and writes their JSON to bench/results/<name>.json.
-// Timings live here, never in tests. Usage: npm run bench [-- enumerate hash controller evolution supernet supernet-pool …]
+// Timings live here, never in tests. Usage: npm run bench [-- enumerate complete-table hash controller evolution supernet supernet-pool …]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { benchCompleteTable } from './complete-table';
 import { benchController } from './controller';
 import { benchEnumerate } from './enumerate';
 import { benchEvolution } from './evolution';
@@ -11,6 +12,7 @@ import { benchSupernetPool } from './supernet-pool';
 
 const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   enumerate: benchEnumerate,
+  'complete-table': () => benchCompleteTable(),
   hash: () => benchHash(),
   controller: async () => ({ ...(await benchController()) }),
   evolution: () => benchEvolution(),

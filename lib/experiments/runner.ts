@@ -157,7 +157,10 @@ export async function runSeeds(options: RunSeedsOptions): Promise<RunSeedsResult
 export async function runSeed(job: SeedJob): Promise<SeedSummary> {
   const problem = await loadProblem(job.config.space);
   const algorithm = createAlgorithm(job.config.algo, job.config.algoOptions);
-  const stored = { ...job.config, settings: algorithm.settings, seed: job.seed, dataSha256: problem.dataSha256 };
+  // The report metric's file is part of the config where it is a second file (nb101-30k): a finished
+  // seed is reused only while both files are the ones it was run on.
+  const reportData = problem.reportData === null ? {} : { reportDataSha256: problem.reportData.sha256 };
+  const stored = { ...job.config, settings: algorithm.settings, seed: job.seed, dataSha256: problem.dataSha256, ...reportData };
   mkdirSync(job.dir, { recursive: true });
   claimFolder(join(job.dir, SEED_FILES.config), stored);
   const finished = readFinished(job);
@@ -173,7 +176,7 @@ export async function runSeed(job: SeedJob): Promise<SeedSummary> {
     }
   });
   const manifest = {
-    config: stored, seed: job.seed, dataFile: problem.dataFile, dataSha256: problem.dataSha256, backend: algorithm.backend?.() ?? null,
+    config: stored, seed: job.seed, dataFile: problem.dataFile, dataSha256: problem.dataSha256, reportDataFile: problem.reportData?.file ?? null, backend: algorithm.backend?.() ?? null,
     ...job.provenance, replayedRows: sink.prefixLength, startedAt: startedAt.toISOString(), finishedAt: null as string | null, wallSeconds: null as number | null,
   };
   writeJsonAtomically(join(job.dir, SEED_FILES.manifest), manifest);
