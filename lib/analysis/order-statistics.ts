@@ -101,9 +101,9 @@ export function expectedBestCurve(values: ArrayLike<number>, kMax: number, optio
  */
 export function expectedReportOfBest(search: ArrayLike<number>, report: ArrayLike<number>, k: number, options: BestOfKOptions = {}): number {
   if (search.length !== report.length) throw new RangeError(`search and report columns must align: got ${search.length} and ${report.length} values`);
-  sortedFinite(report);
+  checkFinite(search);
+  checkFinite(report);
   const order = Array.from({ length: search.length }, (_, i) => i);
-  sortedFinite(search);
   order.sort((a, b) => search[a] - search[b]);
   const p = maxRankProbabilities(order.length, k, options);
   let expected = 0;
@@ -123,11 +123,16 @@ export function expectedReportOfBest(search: ArrayLike<number>, report: ArrayLik
 }
 
 function sortedFinite(values: ArrayLike<number>): Float64Array {
+  checkFinite(values);
+  return Float64Array.from(values).sort();
+}
+
+/** @throws RangeError on an empty table or a non-finite value, naming its index. */
+function checkFinite(values: ArrayLike<number>): void {
   if (values.length === 0) throw new RangeError('best of k from an empty table');
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i])) throw new RangeError(`non-finite value at index ${i}: ${values[i]}`);
   }
-  return Float64Array.from(values).sort();
 }
 
 function checkSizes(n: number, k: number, replacement: boolean): void {

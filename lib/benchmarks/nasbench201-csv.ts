@@ -120,7 +120,8 @@ function readTestAccuracies(file: string, main: ReadonlyMap<string, Nasbench201C
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
-  } catch {
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     throw new DataFileError(file, `${file} not found: the 200-epoch test accuracies belong beside the main table (datasets README; pass testFile: null to load without them)`);
   }
   const text = bytes.toString('utf8');

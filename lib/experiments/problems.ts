@@ -165,7 +165,7 @@ async function loadNasbench101SampleProblem(): Promise<SearchProblem<unknown>> {
     const testAccuracy = complete.testAccuracy[index];
     records.set(hash, { ...record, testAccuracy, reportAccuracy: testAccuracy });
   }
-  const keys = [...records.keys()].sort();
+  const table = mapTable(records, NASBENCH101_CSV);
   const problem: SearchProblem<Cell> = {
     name: 'nb101-30k',
     metrics: { search: 'val_acc_108', report: 'test_acc_108 (first run)' },
@@ -175,18 +175,41 @@ async function loadNasbench101SampleProblem(): Promise<SearchProblem<unknown>> {
     dataName: NASBENCH101_CSV,
     reportData: { file: complete.path, sha256: complete.sha256 },
     view: NASBENCH101_CELL_VIEW,
-    tableAccuracies: () => Float64Array.from(keys, (k) => records.get(k)!.searchAccuracy),
-    tableReportAccuracies: () => Float64Array.from(keys, (k) => records.get(k)!.reportAccuracy!),
-    tableKeys: () => keys,
+    ...table.columns,
     tableEntry(key) {
-      const record = records.get(key);
-      if (record === undefined) throw new RangeError(`${key} is not a cell of the table ${NASBENCH101_CSV} (${records.size} cells)`);
+      const record = table.record(key);
       return { cell: nb101.cellAt(nb101.indexOfHash(key)), record };
     },
     makeBenchmark: ({ budget, log }) =>
       new TabularBenchmark<Nasbench101Query, Nasbench101CsvRecord>({ name: 'nasbench101-30k', records, keyOf: nasbench101KeyVia(space), budget, log, dataChecksum: sample.sha256 }),
   };
   return problem as SearchProblem<unknown>;
+}
+
+/**
+ * The table accessors of a problem whose table is a Map: keys sorted once, both metric columns in
+ * that order (the report column null when the records carry no report metric), and a checked lookup.
+ */
+function mapTable<R extends BenchmarkRecord>(records: ReadonlyMap<string, R>, tableName: string): {
+  columns: Pick<SearchProblem, 'tableKeys' | 'tableAccuracies' | 'tableReportAccuracies'>;
+  /** @throws RangeError naming the key and the table when the table lacks it. */
+  record(key: string): R;
+} {
+  const keys = [...records.keys()].sort();
+  const column = (metric: (r: R) => number | undefined) => Float64Array.from(keys, (k) => metric(records.get(k)!)!);
+  const hasReport = keys.length > 0 && records.get(keys[0])!.reportAccuracy !== undefined;
+  return {
+    columns: {
+      tableKeys: () => keys,
+      tableAccuracies: () => column((r) => r.searchAccuracy),
+      tableReportAccuracies: () => (hasReport ? column((r) => r.reportAccuracy) : null),
+    },
+    record(key) {
+      const record = records.get(key);
+      if (record === undefined) throw new RangeError(`${key} is not a cell of the table ${tableName} (${records.size} cells)`);
+      return record;
+    },
+  };
 }
 
 /** The table key of a NAS-Bench-101 query: through the space's hash memo for bare cells, else checked by `nasbench101Key`. */
@@ -203,7 +226,7 @@ function nasbench101KeyVia(space: SearchSpace<Cell>): (query: Nasbench101Query) 
 async function nasbench201Problem(name: string, dataset: Nb201Dataset): Promise<SearchProblem> {
   const space = nasbench201SearchSpace(dataset);
   const data = loadNasbench201Csv(dataset);
-  const keys = [...data.records.keys()].sort();
+  const table = mapTable(data.records, nasbench201CsvPath(dataset));
   const problem: SearchProblem<Nb201Cell> = {
     name,
     metrics: { search: 'val_acc_200', report: 'test_acc_200' },
@@ -213,12 +236,9 @@ async function nasbench201Problem(name: string, dataset: Nb201Dataset): Promise<
     dataName: nasbench201CsvPath(dataset),
     reportData: data.test === null ? null : { file: data.test.path, sha256: data.test.sha256 },
     view: nasbench201CellView(dataset),
-    tableAccuracies: () => Float64Array.from(keys, (k) => data.records.get(k)!.searchAccuracy),
-    tableReportAccuracies: () => Float64Array.from(keys, (k) => data.records.get(k)!.testAccuracy!),
-    tableKeys: () => keys,
+    ...table.columns,
     tableEntry(key) {
-      const record = data.records.get(key);
-      if (record === undefined) throw new RangeError(`${key} is not a cell of the table ${nasbench201CsvPath(dataset)} (${data.records.size} cells)`);
+      const record = table.record(key);
       return { cell: record.cell, record };
     },
     makeBenchmark: ({ budget, log }) =>
