@@ -1,6 +1,6 @@
 # Benchmark twin of lib/controller in PyTorch (Debian python3-torch 1.13): the same encoder-
 # predictor-decoder, loss (DNAS Eq 5) and Adam step, timed per training step. Measures only.
-# Usage: /usr/bin/python3 bench/controller_torch.py [--batch 100] [--steps 30] [--threads N]
+# Usage: /usr/bin/python3 bench/controller_torch.py [--batch 100] [--steps 30] [--threads N] [--pretrain-hidden H]
 # Prints one JSON line: {"batch", "threads", "msPerStep", "msPerSequence", "torch"}.
 import argparse
 import json
@@ -48,6 +48,63 @@ class Controller(nn.Module):
         return a * l_acc + lam * l_flops + m * rec + b * kl
 
 
+class PretrainVae(nn.Module):
+    """The pretraining model of lib/controller (pretrained-latent presets): encoder LSTM -> mean
+    pool -> (mu, logvar); decoder LSTM whose input is [token embedding, z] at every step, initial
+    state from z; softmax over the valid tokens only (an additive mask); no predictors."""
+
+    def __init__(self, vocab=7, hidden=64, latent=26):
+        super().__init__()
+        self.vocab = vocab
+        self.enc_emb = nn.Embedding(vocab, hidden)
+        self.enc = nn.LSTM(hidden, hidden)
+        self.mu = nn.Linear(hidden, latent)
+        self.logvar = nn.Linear(hidden, latent)
+        self.init = nn.Linear(latent, 2 * hidden)
+        self.dec_emb = nn.Embedding(vocab + 1, hidden)
+        self.dec = nn.LSTM(hidden + latent, hidden)
+        self.out = nn.Linear(hidden, vocab)
+
+    def loss(self, tokens, mask, beta=0.25):
+        steps, batch = tokens.shape
+        enc_out, _ = self.enc(self.enc_emb(tokens))
+        pooled = enc_out.mean(0)
+        mu, logvar = self.mu(pooled), self.logvar(pooled)
+        z = mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
+        h0, c0 = self.init(z).chunk(2, dim=1)
+        start = torch.full((1, batch), self.vocab, dtype=torch.long)
+        dec_in = torch.cat([self.dec_emb(torch.cat([start, tokens[:-1]], 0)), z.unsqueeze(0).expand(steps, -1, -1)], 2)
+        dec_out, _ = self.dec(dec_in, (torch.tanh(h0).unsqueeze(0), c0.unsqueeze(0).contiguous()))
+        logits = self.out(dec_out) + mask
+        rec = F.cross_entropy(logits.reshape(-1, self.vocab), tokens.reshape(-1), reduction='sum') / batch
+        kl = (0.5 * (mu.pow(2) + logvar.exp() - 1 - logvar)).sum(1).mean()
+        return rec + beta * kl
+
+
+def time_pretrain_steps(batch, steps, hidden, seq=27, vocab=7):
+    torch.manual_seed(0)
+    model = PretrainVae(vocab=vocab, hidden=hidden)
+    opt = torch.optim.Adam(model.parameters(), lr=0.003)
+    tokens = torch.randint(0, vocab, (seq, batch))
+    # Every token allowed except one per position that is never the target: same cost as a real mask.
+    mask = torch.zeros(seq, batch, vocab)
+    mask[:, :, 0] = torch.where(tokens == 0, 0.0, -1e9)
+
+    def step():
+        opt.zero_grad()
+        loss = model.loss(tokens, mask)
+        loss.backward()
+        opt.step()
+        return loss.item()
+
+    for _ in range(5):
+        step()
+    start = time.perf_counter()
+    for _ in range(steps):
+        step()
+    return (time.perf_counter() - start) * 1000 / steps
+
+
 def time_steps(batch, steps, seq=27, vocab=7):
     torch.manual_seed(0)
     model = Controller(vocab=vocab)
@@ -76,10 +133,11 @@ def main():
     parser.add_argument('--batch', type=int, default=100)
     parser.add_argument('--steps', type=int, default=30)
     parser.add_argument('--threads', type=int, default=0, help='0 = PyTorch default')
+    parser.add_argument('--pretrain-hidden', type=int, default=0, help='> 0: time the pretraining VAE of this hidden size instead')
     args = parser.parse_args()
     if args.threads > 0:
         torch.set_num_threads(args.threads)
-    ms = time_steps(args.batch, args.steps)
+    ms = time_pretrain_steps(args.batch, args.steps, args.pretrain_hidden) if args.pretrain_hidden > 0 else time_steps(args.batch, args.steps)
     print(json.dumps({'batch': args.batch, 'threads': torch.get_num_threads(), 'msPerStep': ms,
                       'msPerSequence': ms / args.batch, 'torch': torch.__version__}))
 

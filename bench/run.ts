@@ -1,5 +1,5 @@
 // Runs the benchmarks (all, or those named) and writes their JSON to bench/results/<name>.json.
-// Timings live here, never in tests. Usage: npm run bench [-- enumerate complete-table hash controller evolution supernet supernet-pool …]
+// Timings live here, never in tests. Usage: npm run bench [-- enumerate complete-table hash controller evolution pretrain latent-capacity supernet supernet-pool …]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchCompleteTable } from './complete-table';
@@ -7,6 +7,8 @@ import { benchController } from './controller';
 import { benchEnumerate } from './enumerate';
 import { benchEvolution } from './evolution';
 import { benchHash } from './hash';
+import { benchLatentCapacity } from './latent-capacity';
+import { benchPretrain } from './pretrain';
 import { benchSupernet } from './supernet';
 import { benchSupernetPool } from './supernet-pool';
 
@@ -16,6 +18,8 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   hash: () => benchHash(),
   controller: async () => ({ ...(await benchController()) }),
   evolution: () => benchEvolution(),
+  pretrain: () => benchPretrain(),
+  'latent-capacity': () => benchLatentCapacity(),
   supernet: () => benchSupernet(),
   'supernet-pool': () => benchSupernetPool(),
 };

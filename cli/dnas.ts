@@ -17,6 +17,10 @@ const USAGE = `usage:
     nb101: every NAS-Bench-101 cell, searched and reported on test accuracy (108 epochs, first run; the only complete metric)
     nb101-30k: the 30,001-cell sample, searched on validation accuracy, reported on the test accuracy of the cell picked
     nb201*: NAS-Bench-201 on CIFAR-10 / CIFAR-100 / ImageNet16-120, searched on 200-epoch validation, reported on 200-epoch test accuracy
+  dnas controller pretrain --space nb101|nb201 [--beta B] [--steps N] [--seed S] [--scale full|smoke] [--capacity NATS] [--free-bits NATS]
+    trains (or loads from .cache/latent/) the encoder/decoder on every cell of the space but a fixed held-out split,
+    without labels; β in textbook units (summed KL); resumes a killed run from its last checkpoint; prints the
+    held-out scores (heldOutExactReconstruction, validDecodeRate, klNats, activeFactors, mig, ...), seconds and cached
   dnas bench controller [--quick]      controller training step, side by side with PyTorch (needs python3-torch)
   dnas query --hash HASH | --cell JSON [--source tables|tfrecord] [--data-dir DIR]
     tables (default): test accuracy from nasbench101/test-108-all.csv, and validation accuracy, params and
@@ -56,6 +60,7 @@ async function dispatch(argv: string[]): Promise<unknown> {
   if (command === 'query') return queryCommand(values);
   if (command === 'search') return searchCommand(values);
   if (command === 'results') return resultsCommand(sub, positionals.slice(2), values.results);
+  if (command === 'controller' && sub === 'pretrain') return pretrainCommand(values);
   if (command === 'bench' && sub === 'controller') {
     // Loaded on demand: TF.js start-up should not slow every other command.
     const { benchController } = require('../bench/controller') as typeof import('../bench/controller');
@@ -72,7 +77,8 @@ function parseOptions(argv: string[]) {
       allowPositionals: true,
       options: { cell: { type: 'string' }, hash: { type: 'string' }, source: { type: 'string' }, 'data-dir': { type: 'string' }, quick: { type: 'boolean' },
         space: { type: 'string' }, algo: { type: 'string' }, budget: { type: 'string' }, seeds: { type: 'string' },
-        experiment: { type: 'string' }, workers: { type: 'string' }, results: { type: 'string' } },
+        experiment: { type: 'string' }, workers: { type: 'string' }, results: { type: 'string' },
+        beta: { type: 'string' }, steps: { type: 'string' }, seed: { type: 'string' }, scale: { type: 'string' }, capacity: { type: 'string' }, 'free-bits': { type: 'string' } },
     });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
@@ -103,6 +109,55 @@ function cellCommand(sub: string | undefined, cellJson: string | undefined): unk
     sub as 'hash' | 'params' | 'flops' | 'encode'
   ];
   return Object.fromEntries(pick.map((key) => [key, description[key as keyof typeof description]]));
+}
+
+/** A number flag: undefined when absent; a UsageError naming the flag for anything not a finite number. */
+function numberFlag(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--${name} must be a number: got ${JSON.stringify(text)}`);
+  return value;
+}
+
+async function pretrainCommand(values: { space?: string; beta?: string; steps?: string; seed?: string; scale?: string; capacity?: string; 'free-bits'?: string }): Promise<unknown> {
+  // Loaded on demand: TF.js start-up should not slow every other command.
+  const { PRETRAIN_SPACES, pretrainedLatentSpace } = require('../lib/experiments/pretrained-latent') as typeof import('../lib/experiments/pretrained-latent');
+  const { initBackend } = require('../lib/backend') as typeof import('../lib/backend');
+  const { textbookBeta } = require('../lib/controller/config') as typeof import('../lib/controller/config');
+  if (values.space === undefined || !(PRETRAIN_SPACES as readonly string[]).includes(values.space)) throw new UsageError(`dnas controller pretrain needs --space ${PRETRAIN_SPACES.join('|')}: got ${values.space ?? 'nothing'}`);
+  if (values.scale !== undefined && values.scale !== 'full' && values.scale !== 'smoke') throw new UsageError(`--scale must be full or smoke: got ${values.scale}`);
+  const capacity = numberFlag('capacity', values.capacity);
+  const freeBits = numberFlag('free-bits', values['free-bits']);
+  const steps = numberFlag('steps', values.steps);
+  await initBackend({ quiet: true });
+  const started = Date.now();
+  const latent = await pretrainedLatentSpace({
+    space: values.space as 'nb101' | 'nb201',
+    scale: (values.scale ?? 'full') as 'full' | 'smoke',
+    beta: numberFlag('beta', values.beta),
+    steps,
+    seed: numberFlag('seed', values.seed),
+    controller: {
+      ...(capacity !== undefined ? { capacity: { targetNats: capacity, steps: Math.max(1, Math.round((steps ?? 10_000) / 2)) } } : {}),
+      ...(freeBits !== undefined ? { freeBitsNats: freeBits } : {}),
+    },
+  });
+  const { attributeGaps, klPerUnit, ...scores } = latent.scores;
+  return {
+    space: latent.keyConfig.space,
+    key: latent.key,
+    dir: latent.dir,
+    cached: latent.cached,
+    seconds: latent.seconds,
+    wallSeconds: (Date.now() - started) / 1000,
+    beta: latent.config.lossWeights.beta,
+    textbookBeta: textbookBeta(latent.config),
+    trainCells: latent.trainCells,
+    ...scores,
+    klPerUnit: klPerUnit.map((v) => Number(v.toFixed(4))),
+    attributeGaps,
+    finalCurvePoint: latent.curve[latent.curve.length - 1] ?? null,
+  };
 }
 
 async function queryCommand(values: { hash?: string; cell?: string; source?: string; 'data-dir'?: string }): Promise<unknown> {

@@ -90,6 +90,11 @@ export { regionAccuracy, type RegionAccuracy } from './analysis/region-accuracy'
 export { NASBENCH101_CELL_VIEW, nasbench201CellView } from './experiments/cell-views';
 export { trainedController, controllerKey, controllerKeyConfig, controllerCacheRoot, NASBENCH101_GRAMMAR, INTERPRETABILITY_SCHEDULES, TRAINED_CONTROLLER_DEFAULTS, type TrainedController, type TrainedControllerOptions, type LabelledCells } from './experiments/trained-controller';
 export { metricsVsBetaFigure, type SweepMetric } from './report/figures/beta-sweep';
+export { pretrainedLatentSpace, heldOutSplit, BETA_SWEEP_STEPS, PRETRAIN_PRESETS, PRETRAIN_SPACES, type PretrainedLatent, type PretrainedLatentOptions, type PretrainPreset, type PretrainSpace } from './experiments/pretrained-latent';
+export { pretrainedLatentSpaces } from './experiments/latent-pool';
+export { scoreLatentSpace, type LatentScores, type LatentScoreOptions, type AttributeGap } from './experiments/latent-scores';
+export { summariseSweep, attributeGapTable, type SweepRun, type SweepRow } from './analysis/beta-sweep';
+export { latentSpread } from './analysis/latent-spread';
 
 // VAENAS samplers (VAENAS §3, Algorithms 1–2), Table 4 / Fig 2 experiments and figure
 export { samplerStream, excludingKeys, sampleDistinct, STREAM_BATCH, type CellSampler, type SamplerDraws, type SamplerStream, type StreamDraw, type SampleDistinctOptions, type DistinctSample } from './samplers/sampler';

@@ -28,6 +28,11 @@ export interface TraversalOptions {
   readonly steps?: number;
   /** When true, z_i = base z_i + value (a traversal around the base); default false: z_i = value, as in Fig 3. */
   readonly relative?: boolean;
+  /**
+   * Per-factor units [latentDim] (relative traversals only): z_i = base z_i + value·scales[i], so
+   * a range of [−2, 2] spans ±2 of each factor's own spread (e.g. its aggregate posterior std).
+   */
+  readonly scales?: readonly number[];
   /** Latent codes per `decode` call (≥ 1); default 512. Only memory and speed depend on it. */
   readonly batchSize?: number;
 }
@@ -95,12 +100,17 @@ export function traverseFactors<C>(
   const batchSize = options.batchSize ?? 512;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be an integer ≥ 1: got ${batchSize}`);
 
+  const scales = options.scales;
+  if (scales !== undefined) {
+    if (!options.relative) throw new RangeError('scales need relative traversals (relative: true)');
+    if (scales.length !== dims || !scales.every((v) => Number.isFinite(v) && v > 0)) throw new RangeError(`scales must be ${dims} finite numbers > 0: got [${scales.join(', ')}]`);
+  }
   const rows: number[][] = bases.map((z) => [...z]);
   for (const z of bases) {
     for (const f of factors) {
       for (const v of values) {
         const row = [...z];
-        row[f] = options.relative ? z[f] + v : v;
+        row[f] = options.relative ? z[f] + v * (scales?.[f] ?? 1) : v;
         rows.push(row);
       }
     }

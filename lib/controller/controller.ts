@@ -7,7 +7,7 @@ import type { Rng } from '../random';
 import { resolveConfig, validateConfig, type ControllerConfig, type ControllerOptions, type TokenGrammar } from './config';
 import { scoped } from './fast-ops';
 import { lstmStep, newTrace, stackedKernel, type LstmTrace } from './lstm';
-import { decoderInitialState, encodePosterior, initWeights, lossTerms, predictAccuracy, predictFlops, toVariable, w1, w2, weightShapes, type Weights } from './model';
+import { decoderInitialState, decoderInputKernel, encodePosterior, initWeights, lossTerms, predictAccuracy, predictFlops, toVariable, w1, w2, weightShapes, type Weights } from './model';
 
 /** Labelled architectures to train on: token sequences with their accuracy (fraction of 1) and FLOPs (millions). */
 export interface ControllerData {
@@ -26,6 +26,11 @@ export interface TrainOptions {
   readonly batchSize: number;
   /** Shuffles the data and draws ε; the same seed gives the same weights. */
   readonly rng: Rng;
+  /**
+   * 'all' (default): every module on Eq 5. 'predictors': encoder and decoder frozen (a pretrained
+   * latent space kept as is), only f_acc / f_flops learn, on z drawn from the frozen posterior.
+   */
+  readonly trainable?: 'all' | 'predictors';
 }
 
 /** Mean loss terms of one epoch (Eq 5, unweighted terms and the weighted total). */
@@ -53,8 +58,8 @@ export interface Prediction {
 /** The normalisation of an untrained controller: predictions are the raw network outputs. */
 const IDENTITY: Normalisation = { mean: 0, std: 1 };
 const FORMAT = 'dnas-controller';
-// Version 2: config gained klReduction.
-const FORMAT_VERSION = 2;
+// Version 3: config gained the KL schedule (free bits, warm-up, capacity), latentEveryStep, wordDropout.
+const FORMAT_VERSION = 3;
 
 /** The encoder–predictor–decoder controller of DNAS (β-VAE on) or NAO/SemiNAS (disentangle off). */
 export class Controller {
@@ -96,7 +101,7 @@ export class Controller {
       let seen = 0;
       for (let start = 0; start < n && steps < maxSteps; start += options.batchSize, steps++) {
         const size = Math.min(options.batchSize, n - start);
-        const terms = this.step(data, order.slice(start, start + size), options.rng, epoch);
+        const terms = this.step(data, order.slice(start, start + size), options.rng, epoch, options.trainable ?? 'all');
         for (const key of Object.keys(sums) as (keyof EpochLoss)[]) sums[key] += terms[key] * size;
         seen += size;
       }
@@ -105,16 +110,59 @@ export class Controller {
     return history;
   }
 
+  /**
+   * One Adam step of the unlabelled objective (reconstruction and KL only: α, λ play no part) on
+   * `tokens`, the pretraining step. ε and word dropout come from `rng`.
+   * @returns the batch's loss terms (acc, flops 0).
+   * @throws RangeError for malformed tokens; Error when the loss becomes non-finite.
+   */
+  pretrainStep(tokens: readonly (readonly number[])[], rng: Rng): EpochLoss {
+    this.checkTokens(tokens);
+    return this.step({ tokens }, tokens.map((_, i) => i), rng, 0, 'all');
+  }
+
+  /**
+   * Set Adam's learning rate from now on (schedules such as cosine decay). TF.js's Adam reads its
+   * `learningRate` field at every step and offers no setter, hence the cast.
+   * @throws RangeError for a rate that is not finite or is negative.
+   */
+  setLearningRate(rate: number): void {
+    if (!Number.isFinite(rate) || rate < 0) throw new RangeError(`learning rate must be a finite number ≥ 0: got ${rate}`);
+    (this.optimizer as unknown as { learningRate: number }).learningRate = rate;
+  }
+
+  /** Adam steps taken so far (drives the KL warm-up and capacity schedules). */
+  get stepCount(): number {
+    return this.steps;
+  }
+
   /** One Adam step on the sequences at `indices`; returns the batch's loss terms. */
-  private step(data: ControllerData, indices: number[], rng: Rng, epoch: number): EpochLoss {
-    const { latentDim, disentangle, flopsPredictor } = this.config;
+  private step(data: { tokens: ControllerData['tokens']; accuracy?: readonly number[]; flopsM?: readonly number[] }, indices: number[], rng: Rng, epoch: number, trainable: 'all' | 'predictors'): EpochLoss {
+    const { latentDim, disentangle, flopsPredictor, vocabSize, sequenceLength, wordDropout } = this.config;
     const epsilon = disentangle ? Float32Array.from({ length: indices.length * latentDim }, () => rng.normal()) : null;
+    const tokens = indices.map((i) => data.tokens[i]);
+    const predictorsOnly = trainable === 'predictors';
+    const decoderInputs = !predictorsOnly && wordDropout > 0
+      ? tokens.map((seq) => [vocabSize, ...seq.slice(0, sequenceLength - 1).map((t) => (rng.uniform() < wordDropout ? vocabSize : t))])
+      : undefined;
+    const masks = predictorsOnly ? null : this.trainingMasks(tokens);
+    // Unlabelled (pretraining): the predictors get no gradient, so Adam keeps no moments for them.
+    const labelledData = data.accuracy !== undefined;
+    const variables = [...this.weights.entries()]
+      .filter(([name]) => (predictorsOnly ? name.startsWith('predictor/') : labelledData || !name.startsWith('predictor/')))
+      .map(([, v]) => v);
     const values = tf.tidy(() => {
+      const labelled = data.accuracy !== undefined;
       const batch = {
-        tokens: indices.map((i) => data.tokens[i]),
-        accuracy: tf.tensor1d(indices.map((i) => normalise(data.accuracy[i], this.norm.accuracy))),
-        flops: flopsPredictor ? tf.tensor1d(indices.map((i) => normalise(data.flopsM![i], this.norm.flops!))) : null,
+        tokens,
+        accuracy: labelled ? tf.tensor1d(indices.map((i) => normalise(data.accuracy![i], this.norm.accuracy))) : null,
+        flops: labelled && flopsPredictor ? tf.tensor1d(indices.map((i) => normalise(data.flopsM![i], this.norm.flops!))) : null,
         epsilon: epsilon ? tf.tensor2d(epsilon, [indices.length, latentDim]) : null,
+        decoderInputs,
+        masks,
+        klScale: this.config.klWarmupSteps > 0 ? Math.min(1, (this.steps + 1) / this.config.klWarmupSteps) : 1,
+        capacityNats: this.config.capacity !== null ? this.config.capacity.targetNats * Math.min(1, (this.steps + 1) / this.config.capacity.steps) : undefined,
+        predictorsOnly,
       };
       let parts: tf.Tensor | null = null;
       this.optimizer.minimize(() => {
@@ -122,7 +170,7 @@ export class Controller {
         // Kept past minimize's own tidy so the terms can be reported; disposed just below.
         parts = tf.keep(tf.stack([terms.acc, terms.flops, terms.rec, terms.kl, terms.total]));
         return terms.total;
-      }, false, [...this.weights.values()]);
+      }, false, variables);
       const out = (parts as unknown as tf.Tensor).dataSync();
       tf.dispose(parts as unknown as tf.Tensor);
       return out;
@@ -133,6 +181,71 @@ export class Controller {
       throw new Error(`controller loss is not finite at step ${this.steps} (epoch ${epoch + 1}): got ${total} (acc ${acc}, flops ${flops}, rec ${rec}, kl ${kl})`);
     }
     return { total, acc, flops, rec, kl };
+  }
+
+  /**
+   * Time-major valid-token masks [sequenceLength·batch·vocab] for teacher-forced sequences, or
+   * null when the grammar has no validity rule beyond its token grammar (then every token counts).
+   */
+  private trainingMasks(tokens: readonly (readonly number[])[]): Uint8Array | null {
+    const grammar = this.grammar;
+    if (grammar.validTokenMasks === undefined && grammar.validNextTokens === undefined) return null;
+    const { sequenceLength: steps, vocabSize: v } = this.config;
+    const batch = tokens.length;
+    const out = new Uint8Array(steps * batch * v);
+    tokens.forEach((seq, b) => {
+      const masks = grammar.validTokenMasks?.(seq) ?? Uint8Array.from(seq.flatMap((_, t) => grammar.validNextTokens!(seq.slice(0, t)).map(Number)));
+      for (let t = 0; t < steps; t++) out.set(masks.subarray(t * v, (t + 1) * v), (t * batch + b) * v);
+    });
+    return out;
+  }
+
+  /**
+   * Copy the encoder and decoder weights of `source` (a pretrained latent space) into this
+   * controller; its predictors keep their own weights.
+   * @throws Error naming the weight when a shape differs or a weight is missing (different sizes).
+   */
+  adoptEncoderDecoder(source: Controller): void {
+    for (const [name, variable] of this.weights) {
+      if (name.startsWith('predictor/')) continue;
+      const from = source.weights.get(name);
+      if (from === undefined) throw new Error(`pretrained controller has no weight ${name} (latentEveryStep ${source.config.latentEveryStep}, here ${this.config.latentEveryStep})`);
+      if (from.shape.join('x') !== variable.shape.join('x')) throw new Error(`weight ${name}: pretrained shape [${from.shape.join(', ')}], here [${variable.shape.join(', ')}]`);
+      variable.assign(from);
+    }
+  }
+
+  /** Adam's state (iteration count and moments) in weight order, for checkpoints. */
+  async optimizerState(): Promise<{ shape: number[]; values: Float32Array }[]> {
+    const named = await this.optimizer.getWeights();
+    return named.map(({ tensor }) => ({ shape: tensor.shape, values: Float32Array.from(tensor.dataSync()) }));
+  }
+
+  /**
+   * Restore Adam's state saved by `optimizerState` and the step count, so training resumes exactly.
+   * @throws Error when the saved state does not have one moment pair per weight.
+   */
+  async restoreOptimizer(state: readonly { shape: number[]; values: Float32Array }[], steps: number): Promise<void> {
+    if (state.length % 2 !== 1 || state.length > 1 + 2 * this.weights.size) {
+      throw new Error(`optimizer state must hold the iteration count and two moments per trained weight (odd, at most ${1 + 2 * this.weights.size} tensors): got ${state.length}`);
+    }
+    // Adam pairs moments with weights by position (the order of the trained weights).
+    await this.optimizer.setWeights(state.map((s, i) => ({ name: i === 0 ? 'iter' : `moment${i}`, tensor: tf.tensor(s.values, s.shape) })));
+    this.steps = steps;
+  }
+
+  /** Replace every weight's values by those of `values` (same names and shapes, e.g. a checkpoint). */
+  setWeightValues(values: ReadonlyMap<string, Float32Array>): void {
+    for (const [name, variable] of this.weights) {
+      const v = values.get(name);
+      if (v === undefined || v.length !== variable.size) throw new Error(`weight ${name}: expected ${variable.size} values: got ${v?.length ?? 'none'}`);
+      tf.tidy(() => variable.assign(tf.tensor(v, variable.shape)));
+    }
+  }
+
+  /** Every weight's values by name (copies). */
+  weightValues(): Map<string, Float32Array> {
+    return new Map([...this.weights].map(([name, v]) => [name, Float32Array.from(v.dataSync())]));
   }
 
   /**
@@ -151,7 +264,8 @@ export class Controller {
 
   /**
    * Greedy decoding of f_d: at each position the most likely token among those
-   * `grammar.allowedNextTokens(prefix)` allows, so every output is well formed.
+   * `grammar.validNextTokens(prefix)` allows (else `allowedNextTokens`), so every output is well
+   * formed and, where the grammar knows validity, a valid cell.
    * @param z [batch][latentDim]. @returns [batch][sequenceLength] tokens.
    * @throws RangeError when a row of z has the wrong length or a non-finite value.
    */
@@ -161,9 +275,10 @@ export class Controller {
     const batch = z.length;
     const prefixes: number[][] = z.map(() => []);
     const kernels = tf.tidy(() => Array.from({ length: decoderLayers }, (_, l) => {
-      const wx = w2(this.weights, `decoder/lstm${l}/wx`);
-      return stackedKernel(l === 0 ? tf.matMul(w2(this.weights, 'decoder/embedding'), wx) : wx, w2(this.weights, `decoder/lstm${l}/wh`), w1(this.weights, `decoder/lstm${l}/b`));
+      const wx = l === 0 ? decoderInputKernel(this.weights, this.config) : w2(this.weights, `decoder/lstm${l}/wx`);
+      return stackedKernel(wx, w2(this.weights, `decoder/lstm${l}/wh`), w1(this.weights, `decoder/lstm${l}/b`));
     }));
+    const latentInput = this.config.latentEveryStep ? z : null;
     const traces = tf.tidy(() => decoderInitialState(this.weights, this.config, tf.tensor2d(z as number[][], [batch, this.config.latentDim])))
       .map(([h, c]) => {
         const trace = newTrace(steps, batch, hidden, h.dataSync() as Float32Array, c.dataSync() as Float32Array);
@@ -174,7 +289,7 @@ export class Controller {
     const outB = w1(this.weights, 'decoder/out/b').dataSync() as Float32Array;
     try {
       for (let t = 0; t < steps; t++) {
-        let input = oneHotRows(prefixes.map((p) => (t === 0 ? vocabSize : p[t - 1])), vocabSize + 1);
+        let input = oneHotRows(prefixes.map((p) => (t === 0 ? vocabSize : p[t - 1])), vocabSize + 1, latentInput);
         for (let l = 0; l < decoderLayers; l++) {
           lstmStep(traces[l], t, input, kernels[l], batch, hidden);
           input = traces[l].hs.subarray((t + 1) * batch * hidden, (t + 2) * batch * hidden);
@@ -192,7 +307,7 @@ export class Controller {
     const { hidden, vocabSize } = this.config;
     const base = (t + 1) * prefixes.length * hidden;
     prefixes.forEach((prefix, b) => {
-      const allowed = this.grammar.allowedNextTokens(prefix);
+      const allowed = this.grammar.validNextTokens?.(prefix) ?? this.grammar.allowedNextTokens(prefix);
       let best = -1;
       let bestLogit = -Infinity;
       for (let v = 0; v < vocabSize; v++) {
@@ -359,9 +474,13 @@ function denormalise(value: number, norm: Normalisation): number {
   return value * norm.std + norm.mean;
 }
 
-/** One-hot rows [batch, depth] for one token per sequence. */
-function oneHotRows(tokens: readonly number[], depth: number): Float32Array {
-  const out = new Float32Array(tokens.length * depth);
-  tokens.forEach((t, b) => (out[b * depth + t] = 1));
+/** One-hot rows [batch, depth] for one token per sequence, with the sequence's z appended when given ([batch, depth + latentDim]). */
+function oneHotRows(tokens: readonly number[], depth: number, latent: readonly (readonly number[])[] | null = null): Float32Array {
+  const width = depth + (latent?.[0].length ?? 0);
+  const out = new Float32Array(tokens.length * width);
+  tokens.forEach((t, b) => {
+    out[b * width + t] = 1;
+    if (latent !== null) out.set(latent[b], b * width + depth);
+  });
   return out;
 }

@@ -71,11 +71,13 @@ export function oneHotTimeMajor(sequences: readonly (readonly number[])[], lengt
 /**
  * Mean token cross-entropy −(1/N)·Σ_n log softmax(logits_n)[target_n] as one differentiable op
  * computed in JS (gradient (softmax − onehot)/N). Replaces logSoftmax + mul + sum + mean, whose
- * forward and backward take ~1.3 ms on wasm for [2700, 7] logits (bench/controller.ts).
+ * forward and backward are several backend ops each (bench/controller.ts).
  * @param logits [N, vocab]; @param targets N integers in 0..vocab−1 (trusted).
+ * @param mask optional [N·vocab] 0/1: the softmax of row n runs over its allowed tokens only
+ *   (the target must be allowed; masked logits get no gradient).
  * @returns scalar loss.
  */
-export function softmaxCrossEntropy(logits: tf.Tensor2D, targets: Int32Array): tf.Scalar {
+export function softmaxCrossEntropy(logits: tf.Tensor2D, targets: Int32Array, mask: Uint8Array | null = null): tf.Scalar {
   const [n, vocab] = logits.shape;
   const op = tf.customGrad(((x: tf.Tensor) => {
     const values = x.dataSync() as Float32Array;
@@ -83,9 +85,9 @@ export function softmaxCrossEntropy(logits: tf.Tensor2D, targets: Int32Array): t
     let loss = 0;
     for (let r = 0; r < n; r++) {
       let max = -Infinity;
-      for (let v = 0; v < vocab; v++) max = Math.max(max, values[r * vocab + v]);
+      for (let v = 0; v < vocab; v++) if (mask === null || mask[r * vocab + v] === 1) max = Math.max(max, values[r * vocab + v]);
       let sum = 0;
-      for (let v = 0; v < vocab; v++) sum += (probs[r * vocab + v] = Math.exp(values[r * vocab + v] - max));
+      for (let v = 0; v < vocab; v++) sum += (probs[r * vocab + v] = mask === null || mask[r * vocab + v] === 1 ? Math.exp(values[r * vocab + v] - max) : 0);
       for (let v = 0; v < vocab; v++) probs[r * vocab + v] /= sum;
       loss -= values[r * vocab + targets[r]] - max - Math.log(sum);
     }
@@ -96,6 +98,7 @@ export function softmaxCrossEntropy(logits: tf.Tensor2D, targets: Int32Array): t
         const grad = new Float32Array(n * vocab);
         for (let r = 0; r < n; r++) {
           for (let v = 0; v < vocab; v++) grad[r * vocab + v] = (probs[r * vocab + v] - (v === targets[r] ? 1 : 0)) * scale;
+          // A masked logit has probability 0 and is never the target: its gradient is 0 already.
         }
         return [tf.tensor2d(grad, [n, vocab])];
       },

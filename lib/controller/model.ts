@@ -30,6 +30,7 @@ export function weightShapes(config: ControllerConfig): [string, number[], numbe
   }
   // Index v of the decoder embedding is the start-of-sequence token (not in the space's vocabulary).
   shapes.push(['decoder/embedding', [v + 1, e], 1]);
+  if (config.latentEveryStep) shapes.push(['decoder/latent/w', [d, 4 * h], h]);
   for (let l = 0; l < layers; l++) {
     shapes.push([`decoder/lstm${l}/wx`, [l === 0 ? e : h, 4 * h], h], [`decoder/lstm${l}/wh`, [h, 4 * h], h], [`decoder/lstm${l}/b`, [4 * h], h]);
   }
@@ -81,8 +82,8 @@ export interface Posterior {
 }
 
 /**
- * f_e: embedding → single-layer LSTM → mean over the T encoder outputs (NAO's arch_emb) →
- * linear heads μ and log σ². The embedding is folded into the LSTM input kernel
+ * f_e: embedding → single-layer LSTM → mean over the T encoder outputs (NAO's arch_emb) or the
+ * last one (`config.encoderOutput`) → linear heads μ and log σ². The embedding is folded into the LSTM input kernel
  * (one-hot·E·Wx = one-hot·(E·Wx)), which is the same function with one matMul less per step.
  * @param tokens [batch][sequenceLength], validated by the caller.
  */
@@ -92,7 +93,9 @@ export function encodePosterior(weights: Weights, config: ControllerConfig, toke
   const onehot = tf.tensor2d(oneHotTimeMajor(tokens, steps, vocabSize), [steps * batch, vocabSize]);
   const kernel = matMulFast(w2(weights, 'encoder/embedding'), w2(weights, 'encoder/lstm/wx'));
   const zeros = tf.zeros([batch, hidden]) as tf.Tensor2D;
-  const pooled = lstm(onehot, kernel, w2(weights, 'encoder/lstm/wh'), w1(weights, 'encoder/lstm/b'), zeros, zeros, { inputGradient: false, output: 'mean' });
+  const pooled = config.encoderOutput === 'mean'
+    ? lstm(onehot, kernel, w2(weights, 'encoder/lstm/wh'), w1(weights, 'encoder/lstm/b'), zeros, zeros, { inputGradient: false, output: 'mean' })
+    : tf.slice(lstm(onehot, kernel, w2(weights, 'encoder/lstm/wh'), w1(weights, 'encoder/lstm/b'), zeros, zeros, { inputGradient: false }), [(steps - 1) * batch, 0], [batch, hidden]) as tf.Tensor2D;
   const mu = dense(pooled, w2(weights, 'encoder/mu/w'), w1(weights, 'encoder/mu/b'));
   const logVar = config.disentangle ? dense(pooled, w2(weights, 'encoder/logvar/w'), w1(weights, 'encoder/logvar/b')) : null;
   return { mu, logVar };
@@ -111,21 +114,38 @@ export function decoderInitialState(weights: Weights, config: ControllerConfig, 
 }
 
 /**
- * f_d with teacher forcing: inputs are [start, x_0 … x_{T−2}], outputs logits for x_0 … x_{T−1}.
+ * The decoder's layer-0 input kernel: the start-or-token embedding folded into Wx, with the
+ * rows of z stacked below when z is fed at every step. [vocab+1 (+latentDim), 4·hidden].
+ */
+export function decoderInputKernel(weights: Weights, config: ControllerConfig): tf.Tensor2D {
+  const folded = matMulFast(w2(weights, 'decoder/embedding'), w2(weights, 'decoder/lstm0/wx'));
+  return config.latentEveryStep ? tf.concat([folded, w2(weights, 'decoder/latent/w')], 0) : folded;
+}
+
+/**
+ * f_d with teacher forcing: inputs are [start, x_0 … x_{T−2}] (or the caller's `inputs`, e.g.
+ * with word dropout applied), outputs logits for x_0 … x_{T−1}. With `latentEveryStep`, z is
+ * appended to every step's input.
+ * @param inputs [batch][sequenceLength] decoder input tokens, index vocabSize = start; default the shifted targets.
  * @returns logits [sequenceLength·batch, vocabSize], time-major.
  */
-export function decoderLogits(weights: Weights, config: ControllerConfig, z: tf.Tensor2D, tokens: readonly (readonly number[])[], lstm: LstmFn = lstmSequence): tf.Tensor2D {
+export function decoderLogits(weights: Weights, config: ControllerConfig, z: tf.Tensor2D, tokens: readonly (readonly number[])[], lstm: LstmFn = lstmSequence, inputs?: readonly (readonly number[])[]): tf.Tensor2D {
   const batch = tokens.length;
   const { sequenceLength: steps, vocabSize } = config;
-  const shifted = tokens.map((seq) => [vocabSize, ...seq.slice(0, steps - 1)]);
-  let inputs: tf.Tensor2D = tf.tensor2d(oneHotTimeMajor(shifted, steps, vocabSize + 1), [steps * batch, vocabSize + 1]);
+  const shifted = inputs ?? shiftedInputs(tokens, vocabSize);
+  const onehot = tf.tensor2d(oneHotTimeMajor(shifted, steps, vocabSize + 1), [steps * batch, vocabSize + 1]);
+  let layerInputs: tf.Tensor2D = config.latentEveryStep ? tf.concat([onehot, tf.tile(z, [steps, 1])], 1) : onehot;
   const states = decoderInitialState(weights, config, z);
   for (let l = 0; l < config.decoderLayers; l++) {
-    const wx = w2(weights, `decoder/lstm${l}/wx`);
-    const kernel = l === 0 ? matMulFast(w2(weights, 'decoder/embedding'), wx) : wx;
-    inputs = lstm(inputs, kernel, w2(weights, `decoder/lstm${l}/wh`), w1(weights, `decoder/lstm${l}/b`), states[l][0], states[l][1], { inputGradient: l > 0 });
+    const kernel = l === 0 ? decoderInputKernel(weights, config) : w2(weights, `decoder/lstm${l}/wx`);
+    layerInputs = lstm(layerInputs, kernel, w2(weights, `decoder/lstm${l}/wh`), w1(weights, `decoder/lstm${l}/b`), states[l][0], states[l][1], { inputGradient: l > 0 || config.latentEveryStep });
   }
-  return dense(inputs, w2(weights, 'decoder/out/w'), w1(weights, 'decoder/out/b'));
+  return dense(layerInputs, w2(weights, 'decoder/out/w'), w1(weights, 'decoder/out/b'));
+}
+
+/** Teacher-forcing inputs [start, x_0 … x_{T−2}] of each sequence (start = token index `vocabSize`). */
+export function shiftedInputs(tokens: readonly (readonly number[])[], vocabSize: number): number[][] {
+  return tokens.map((seq) => [vocabSize, ...seq.slice(0, seq.length - 1)]);
 }
 
 /** f_acc: z → 64 → 1 with ReLU (DNAS §Experiments "26, 64, 1"). @returns [batch] normalised accuracy. */
@@ -142,12 +162,22 @@ export function predictFlops(weights: Weights, z: tf.Tensor2D): tf.Tensor1D {
 /** One training batch: tokens and normalised targets. */
 export interface Batch {
   readonly tokens: readonly (readonly number[])[];
-  /** [batch] normalised accuracies. */
-  readonly accuracy: tf.Tensor1D;
-  /** [batch] normalised FLOPs, when the FLOPs predictor is on. */
+  /** [batch] normalised accuracies; null when the batch is unlabelled (pretraining: L_acc = 0). */
+  readonly accuracy: tf.Tensor1D | null;
+  /** [batch] normalised FLOPs, when the FLOPs predictor is on and the batch is labelled. */
   readonly flops: tf.Tensor1D | null;
   /** [batch, latentDim] standard normal draws for the reparameterisation (β-VAE only). */
   readonly epsilon: tf.Tensor2D | null;
+  /** Decoder inputs after word dropout ([batch][sequenceLength]); default the shifted tokens. */
+  readonly decoderInputs?: readonly (readonly number[])[];
+  /** Valid-token masks, time-major [sequenceLength·batch·vocabSize] 0/1; null = every token allowed. */
+  readonly masks?: Uint8Array | null;
+  /** Multiplier of β this step (KL warm-up; default 1). */
+  readonly klScale?: number;
+  /** Capacity C this step in nats when capacity annealing is on. */
+  readonly capacityNats?: number;
+  /** Only the predictor terms (encoder frozen): skips the decoder. */
+  readonly predictorsOnly?: boolean;
 }
 
 /** The four terms of Eq 5 and their weighted sum, as scalars. */
@@ -156,7 +186,16 @@ export interface LossTerms {
   readonly acc: tf.Scalar;
   readonly flops: tf.Scalar;
   readonly rec: tf.Scalar;
+  /** KL(q(z|x) || N(0, I)) in nats, SUMMED over latent units and averaged over the batch (standard units, whatever the loss's reduction). */
   readonly kl: tf.Scalar;
+}
+
+/**
+ * KL(N(μ, σ²) || N(0, I)) per latent unit, averaged over the batch: [latentDim] nats.
+ * Analytic: ½·(μ² + σ² − 1 − log σ²).
+ */
+export function klPerUnit(mu: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor1D {
+  return tf.mean(tf.mul(0.5, tf.sub(tf.add(tf.square(mu), tf.exp(logVar)), tf.add(1, logVar))), 0) as tf.Tensor1D;
 }
 
 /**
@@ -164,9 +203,10 @@ export interface LossTerms {
  * L_acc, L_flops = mean squared error of the predictors on z (Eq 2–3, averaged, not summed, so
  * the weights do not depend on the batch size); L_rec = −log p(x|z), the token cross-entropy
  * SUMMED over the positions of a sequence (padding included: it says where the cell ends) and
- * averaged over the batch; L_kl = KL(N(μ, σ²) || N(0, I)) reduced over latent dims as
- * `config.klReduction` says (default: averaged per latent unit; see ControllerConfig for the
- * measurements behind that choice) and averaged over the batch (Eq 1).
+ * averaged over the batch, the softmax normalised over the valid tokens when `batch.masks` is
+ * given; L_kl = KL(N(μ, σ²) || N(0, I)) averaged over the batch and reduced over latent units as
+ * `config.klReduction` says, each unit floored at `freeBitsNats`; with capacity annealing the
+ * KL term is |KL_summed − C|. β is scaled by `batch.klScale` (warm-up).
  * z = μ + σ·ε in β-VAE mode, z = μ otherwise (then L_kl = 0); predictors and decoder both see
  * this z during training (at inference callers pass μ from `encode`). `lstm` swaps the LSTM kernel
  * (benchmarks compare `lstmSequenceReference`).
@@ -174,15 +214,27 @@ export interface LossTerms {
 export function lossTerms(weights: Weights, config: ControllerConfig, batch: Batch, lstm: LstmFn = lstmSequence): LossTerms {
   const { mu, logVar } = encodePosterior(weights, config, batch.tokens, lstm);
   const z = logVar !== null && batch.epsilon !== null ? tf.add(mu, tf.mul(tf.exp(tf.mul(logVar, 0.5)), batch.epsilon)) as tf.Tensor2D : mu;
-  const logits = decoderLogits(weights, config, z, batch.tokens, lstm);
-  const rec = tf.mul(softmaxCrossEntropy(logits, tokensTimeMajor(batch.tokens, config.sequenceLength)), config.sequenceLength) as tf.Scalar;
-  const acc = tf.mean(tf.squaredDifference(predictAccuracy(weights, z), batch.accuracy)) as tf.Scalar;
-  const flops = batch.flops !== null ? tf.mean(tf.squaredDifference(predictFlops(weights, z), batch.flops)) as tf.Scalar : tf.scalar(0);
-  const reduceDims = config.klReduction === 'mean' ? tf.mean : tf.sum;
-  const kl = logVar !== null
-    ? tf.mean(tf.mul(-0.5, reduceDims(tf.sub(tf.add(1, logVar), tf.add(tf.square(mu), tf.exp(logVar))), 1))) as tf.Scalar
-    : tf.scalar(0);
+  const zero = tf.scalar(0);
+  const rec = batch.predictorsOnly
+    ? zero
+    : tf.mul(softmaxCrossEntropy(decoderLogits(weights, config, z, batch.tokens, lstm, batch.decoderInputs), tokensTimeMajor(batch.tokens, config.sequenceLength), batch.masks ?? null), config.sequenceLength) as tf.Scalar;
+  const acc = batch.accuracy !== null ? tf.mean(tf.squaredDifference(predictAccuracy(weights, z), batch.accuracy)) as tf.Scalar : zero;
+  const flops = batch.flops !== null ? tf.mean(tf.squaredDifference(predictFlops(weights, z), batch.flops)) as tf.Scalar : zero;
+  const units = logVar !== null ? klPerUnit(mu, logVar) : null;
+  const kl = units !== null ? tf.sum(units) as tf.Scalar : zero;
   const { alpha, lambda, mu: muWeight, beta } = config.lossWeights;
-  const total = tf.addN([tf.mul(alpha, acc), tf.mul(lambda, flops), tf.mul(muWeight, rec), tf.mul(beta, kl)]) as tf.Scalar;
+  const terms = [tf.mul(alpha, acc), tf.mul(lambda, flops)];
+  if (!batch.predictorsOnly) {
+    terms.push(tf.mul(muWeight, rec));
+    if (units !== null) terms.push(tf.mul(beta * (batch.klScale ?? 1), klObjective(config, units, batch.capacityNats)));
+  }
+  const total = tf.addN(terms) as tf.Scalar;
   return { total, acc, flops, rec, kl };
+}
+
+/** The KL term of the loss from per-unit KL: free-bits floor, then the reduction, or |KL − C| under capacity annealing. */
+function klObjective(config: ControllerConfig, units: tf.Tensor1D, capacityNats: number | undefined): tf.Scalar {
+  const floored = config.freeBitsNats > 0 ? tf.maximum(units, config.freeBitsNats) : units;
+  if (config.capacity !== null) return tf.abs(tf.sub(tf.sum(floored), capacityNats ?? config.capacity.targetNats)) as tf.Scalar;
+  return (config.klReduction === 'mean' ? tf.mean(floored) : tf.sum(floored)) as tf.Scalar;
 }

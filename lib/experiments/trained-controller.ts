@@ -2,17 +2,20 @@
 // disk under a hash of everything that determines its weights, plus held-out cells to evaluate it.
 // It trains and caches only: scoring lives in analysis/controller-scores, no search happens here.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Controller, createController, resolveConfig, type ControllerConfig, type ControllerOptions, type EpochLoss, type TokenGrammar } from '../controller/index';
 import { Rng } from '../random';
 import { allowedNextTokens, SEQUENCE_LENGTH, VOCAB_SIZE } from '../spaces/nasbench101/encoding';
+import { validNextTokens, validTokenMasks } from '../spaces/nasbench101/valid-mask';
 import { cacheRoot } from '../project-folders';
 import { loadProblem, type SearchProblem } from './problems';
 import { startProgress } from '../report/progress';
+import { saveControllerAtomically, TRAINING_FILE } from './controller-store';
+import { pretrainedLatentSpace, type PretrainSpace } from './pretrained-latent';
 
 /** The NAS-Bench-101 token grammar the controller decodes with. */
-export const NASBENCH101_GRAMMAR: TokenGrammar = { sequenceLength: SEQUENCE_LENGTH, vocabSize: VOCAB_SIZE, allowedNextTokens };
+export const NASBENCH101_GRAMMAR: TokenGrammar = { sequenceLength: SEQUENCE_LENGTH, vocabSize: VOCAB_SIZE, allowedNextTokens, validNextTokens, validTokenMasks };
 
 /**
  * The controller's defaults here: lr 0.01 instead of DNAS's 0.001, for the reason measured in
@@ -64,6 +67,13 @@ export interface TrainedControllerOptions {
   readonly cache?: boolean;
   /** A live progress bar while training (notebook display, or a CLI bar with ETA; default true); none for a cache hit. */
   readonly progress?: boolean;
+  /**
+   * Start from the space's pretrained latent space (`pretrainedLatentSpace`, same cache root) instead
+   * of fresh weights: its encoder/decoder sizes and objective, then `steps` Adam steps on the
+   * labelled cells, training only the predictors ('frozen') or every module ('fine-tuned').
+   * `controller` options still override (e.g. the learning rate). Absent: fresh weights (the paper's setting).
+   */
+  readonly pretrained?: { readonly scale?: 'full' | 'smoke'; readonly encoder: 'frozen' | 'fine-tuned' };
 }
 
 /** Labelled cells as the controller and the analyses see them, index-aligned. */
@@ -101,8 +111,7 @@ export interface TrainedController<C = unknown> {
 
 const FORMAT = 'dnas-trained-controller';
 const FORMAT_VERSION = 1;
-/** The training record saved beside a cached controller's weights. */
-export const TRAINING_FILE = 'training.json';
+export { saveControllerAtomically, TRAINING_FILE } from './controller-store';
 
 /**
  * A controller trained on `labelled` table cells of `options.space` (default NAS-Bench-101) drawn with `seed`, or the same
@@ -134,8 +143,11 @@ export async function trainedController<C = unknown>(options: TrainedControllerO
   if (options.labelled + options.heldOut > tableSize) {
     throw new RangeError(`labelled + heldOut must be at most the ${tableSize} table cells: got ${options.labelled} + ${options.heldOut}`);
   }
-  const config = resolveConfig(grammar, { ...TRAINED_CONTROLLER_DEFAULTS, seed: options.seed, ...options.controller });
-  const keyConfig = controllerKeyConfig(config, { labelled: options.labelled, heldOut: options.heldOut, steps: options.steps, batchSize, seed: options.seed }, problem.dataSha256, problem.dataName);
+  const latent = options.pretrained === undefined ? null : await pretrainedLatentSpace({ space: problem.space.name as PretrainSpace, scale: options.pretrained.scale ?? 'full', cacheDir: options.cacheDir, progress: options.progress });
+  const base: ControllerOptions = latent === null ? TRAINED_CONTROLLER_DEFAULTS : { ...latent.config, klWarmupSteps: 0, lossWeights: { ...latent.config.lossWeights, alpha: 1, lambda: 1 } };
+  const config = resolveConfig(grammar, { ...base, seed: options.seed, ...options.controller });
+  const pretrainedKey = latent === null ? undefined : { key: latent.key, encoder: options.pretrained!.encoder };
+  const keyConfig = { ...controllerKeyConfig(config, { labelled: options.labelled, heldOut: options.heldOut, steps: options.steps, batchSize, seed: options.seed }, problem.dataSha256, problem.dataName), pretrained: pretrainedKey };
   const key = controllerKey(keyConfig);
   const { train, heldOut } = drawCells(problem, options);
   const dir = options.cache === false ? null : join(controllerCacheRoot(options.cacheDir), key);
@@ -143,12 +155,18 @@ export async function trainedController<C = unknown>(options: TrainedControllerO
   if (dir !== null && existsSync(join(dir, TRAINING_FILE))) {
     const saved = JSON.parse(readFileSync(join(dir, TRAINING_FILE), 'utf8')) as { keyConfig: unknown; history: EpochLoss[]; trainSeconds: number };
     if (canonicalJson(saved.keyConfig) !== canonicalJson(keyConfig)) throw new Error(`${join(dir, TRAINING_FILE)}: cached under key ${key} but holds a different config`);
+    latent?.controller.dispose();
     return { controller: Controller.load(dir, grammar), key, keyConfig, dir, fromCache: true, train, heldOut, problem, history: saved.history, trainSeconds: saved.trainSeconds };
   }
 
   const started = Date.now();
   const controller = createController(grammar, config);
-  const history = trainWithProgress(controller, train, { steps: options.steps, batchSize, rng: new Rng(options.seed).fork('train'), label: `controller ${key}`, progress: options.progress ?? true });
+  if (latent !== null) {
+    controller.adoptEncoderDecoder(latent.controller);
+    latent.controller.dispose();
+  }
+  const trainable = options.pretrained?.encoder === 'frozen' ? 'predictors' : 'all';
+  const history = trainWithProgress(controller, train, { steps: options.steps, batchSize, rng: new Rng(options.seed).fork('train'), label: `controller ${key}`, progress: options.progress ?? true, trainable });
   const trainSeconds = (Date.now() - started) / 1000;
   if (dir !== null) saveControllerAtomically(dir, controller, { format: FORMAT, version: FORMAT_VERSION, keyConfig, history, trainSeconds });
   return { controller, key, keyConfig, dir, fromCache: false, train, heldOut, problem, history, trainSeconds };
@@ -193,7 +211,7 @@ function drawCells<C>(problem: SearchProblem<C>, options: TrainedControllerOptio
 }
 
 /** Train epoch by epoch (one `train` call each: the same shuffles and steps as one call), with a live progress bar when asked. */
-function trainWithProgress(controller: Controller, data: LabelledCells<unknown>, options: { steps: number; batchSize: number; rng: Rng; label: string; progress: boolean }): EpochLoss[] {
+function trainWithProgress(controller: Controller, data: LabelledCells<unknown>, options: { steps: number; batchSize: number; rng: Rng; label: string; progress: boolean; trainable: 'all' | 'predictors' }): EpochLoss[] {
   const perEpoch = Math.ceil(data.tokens.length / options.batchSize);
   const epochs = Math.ceil(options.steps / perEpoch);
   const history: EpochLoss[] = [];
@@ -202,7 +220,7 @@ function trainWithProgress(controller: Controller, data: LabelledCells<unknown>,
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {
       const steps = Math.min(perEpoch, options.steps - done);
-      history.push(...controller.train(data, { epochs: 1, maxSteps: steps, batchSize: options.batchSize, rng: options.rng }));
+      history.push(...controller.train(data, { epochs: 1, maxSteps: steps, batchSize: options.batchSize, rng: options.rng, trainable: options.trainable }));
       done += steps;
       const last = history[history.length - 1];
       bar?.tick(done, `epoch ${history.length}/${epochs}, loss ${last.total.toFixed(3)} (rec ${last.rec.toFixed(2)}, kl ${last.kl.toFixed(3)}, acc ${last.acc.toFixed(3)})`);
@@ -213,24 +231,6 @@ function trainWithProgress(controller: Controller, data: LabelledCells<unknown>,
     throw err;
   }
   return history;
-}
-
-/**
- * Save a controller and its training record into a temporary sibling folder, then rename it into
- * place (readers never see half a controller; a concurrent writer of the same key wins, its copy is kept).
- */
-export function saveControllerAtomically(dir: string, controller: Controller, training: Record<string, unknown>): void {
-  mkdirSync(dirname(dir), { recursive: true });
-  const temp = `${dir}.${process.pid}.${Date.now()}.tmp`;
-  controller.save(temp);
-  writeFileSync(join(temp, TRAINING_FILE), `${JSON.stringify(training, null, 2)}\n`);
-  try {
-    renameSync(temp, dir);
-  } catch (err) {
-    // Another process saved the same key first: its controller is the same one, keep it.
-    rmSync(temp, { recursive: true, force: true });
-    if (!existsSync(join(dir, TRAINING_FILE))) throw err;
-  }
 }
 
 /** JSON with object keys sorted at every level. */

@@ -27,6 +27,13 @@ export interface SearchSpace<C> {
   decode(tokens: readonly number[]): C | null;
   /** Which tokens may follow `prefix` so the sequence stays well formed (length `vocabSize`). */
   allowedNextTokens(prefix: readonly number[]): boolean[];
+  /**
+   * Where well-formed sequences can still be invalid cells (NAS-Bench-101): the tokens after
+   * `prefix` that keep a valid cell reachable. Absent where every well-formed sequence is a cell.
+   */
+  validNextTokens?(prefix: readonly number[]): boolean[];
+  /** The same for every position of a valid cell's sequence at once: [sequenceLength·vocabSize] 0/1. */
+  validTokenMasks?(tokens: readonly number[]): Uint8Array;
   /** A cell drawn uniformly over the space's unique cells. */
   sampleUniform(rng: Rng): C;
   /** A random neighbour as regularized evolution mutates (valid, different key). */

@@ -51,6 +51,13 @@ describe('traverseFactor', () => {
     expect(t.steps.map((s) => s.value)).toEqual([expect.closeTo(-0.1, 12), 0, expect.closeTo(0.1, 12)]);
   });
 
+  it('traverses in units of each factor\'s own spread when given scales', () => {
+    const t = traverseFactor([0.2, 1, 0], 1, fakeFunctions(), { relative: true, range: [-2, 2], steps: 3, scales: [1, 0.25, 3] });
+    expect(t.steps.map((s) => s.value)).toEqual([0.5, 1, 1.5]);
+    expect(() => traverseFactor([0, 0, 0], 1, fakeFunctions(), { range: [-2, 2], scales: [1, 1, 1] })).toThrow('scales need relative traversals (relative: true)');
+    expect(() => traverseFactor([0, 0, 0], 1, fakeFunctions(), { relative: true, scales: [1, 0, 1] })).toThrow('scales must be 3 finite numbers > 0: got [1, 0, 1]');
+  });
+
   it('rejects a factor, range or step count out of bounds', () => {
     const fns = fakeFunctions();
     expect(() => traverseFactor([0, 0, 0], 3, fns)).toThrow('factor must be an integer in 0..2: got 3');

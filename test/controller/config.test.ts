@@ -1,6 +1,6 @@
 // Tests of the controller configuration: the DNAS defaults and one toThrow per validation rule.
 import { describe, expect, it } from 'vitest';
-import { DNAS_LOSS_WEIGHTS, resolveConfig } from '../../lib/controller/config';
+import { DNAS_LOSS_WEIGHTS, resolveConfig, standardVaeObjective, textbookBeta } from '../../lib/controller/config';
 
 const GRAMMAR = { sequenceLength: 27, vocabSize: 7 };
 
@@ -19,6 +19,19 @@ describe('resolveConfig', () => {
   it('reduces KL per latent unit by default and accepts the textbook sum', () => {
     expect(resolveConfig(GRAMMAR).klReduction).toBe('mean');
     expect(resolveConfig(GRAMMAR, { klReduction: 'sum' }).klReduction).toBe('sum');
+  });
+
+  it("says what the paper's β = 1 is in textbook units: 1 / (μ·latentDim) = 1 / (0.2·26)", () => {
+    expect(textbookBeta(resolveConfig(GRAMMAR))).toBeCloseTo(1 / (0.2 * 26), 10);
+    expect(textbookBeta(resolveConfig(GRAMMAR, standardVaeObjective(4)))).toBe(4);
+  });
+
+  it('rejects bad KL-schedule and decoder options, naming value and limit', () => {
+    expect(() => resolveConfig(GRAMMAR, { freeBitsNats: -1 })).toThrow('freeBitsNats must be a finite number ≥ 0: got -1');
+    expect(() => resolveConfig(GRAMMAR, { klWarmupSteps: 1.5 })).toThrow('klWarmupSteps must be an integer ≥ 0: got 1.5');
+    expect(() => resolveConfig(GRAMMAR, { capacity: { targetNats: 20, steps: 0 } })).toThrow('capacity.steps must be an integer ≥ 1: got 0');
+    expect(() => resolveConfig(GRAMMAR, { wordDropout: 1 })).toThrow('wordDropout must be in [0, 1): got 1');
+    expect(() => resolveConfig(GRAMMAR, { encoderOutput: 'first' as 'last' })).toThrow("encoderOutput must be 'mean' or 'last': got first");
   });
 
   it('rejects an unknown KL reduction', () => {

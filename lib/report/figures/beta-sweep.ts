@@ -7,6 +7,10 @@ import { axisName, axisRef } from './subplot-axes';
 export interface SweepMetric {
   readonly key: string;
   readonly label: string;
+  /** Row field holding the metric's standard deviation over seeds: drawn as error bars. */
+  readonly std?: string;
+  /** Row field of a reference value for the same metric (e.g. MIG of shuffled codes): a dashed grey line. */
+  readonly baseline?: string;
 }
 
 /**
@@ -33,18 +37,25 @@ export function metricsVsBetaFigure(
   });
   const gridRows = Math.ceil(metrics.length / columns);
   const layout: Record<string, unknown> = {};
-  const data = metrics.map((metric, k) => {
-    const y = rows.map((r, i) => {
-      const v = r[metric.key];
-      if (v === null) return null;
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`row ${i} (β = ${betas[i]}): ${metric.key} must be a finite number or null: got ${String(v)}`);
-      return v;
-    });
+  const column = (key: string, i: number, r: Readonly<Record<string, unknown>>): number | null => {
+    const v = r[key];
+    if (v === null) return null;
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`row ${i} (β = ${betas[i]}): ${key} must be a finite number or null: got ${String(v)}`);
+    return v;
+  };
+  const data = metrics.flatMap((metric, k) => {
+    const y = rows.map((r, i) => column(metric.key, i, r));
     const axis = k + 1;
     const [x0, x1, y0, y1] = panelDomain(k, columns, gridRows);
     layout[axisName('x', axis)] = { domain: [x0, x1], anchor: axisRef('y', axis), type: 'category', title: { text: 'β' } };
     layout[axisName('y', axis)] = { domain: [y0, y1], anchor: axisRef('x', axis), title: { text: metric.label } };
-    return { type: 'scatter', mode: 'lines+markers', name: metric.label, showlegend: false, xaxis: axisRef('x', axis), yaxis: axisRef('y', axis), x: betas, y };
+    const errors = metric.std === undefined ? {} : { error_y: { type: 'data', array: rows.map((r, i) => column(metric.std!, i, r) ?? 0), visible: true } };
+    const traces: Record<string, unknown>[] = [{ type: 'scatter', mode: 'lines+markers', name: metric.label, showlegend: false, xaxis: axisRef('x', axis), yaxis: axisRef('y', axis), x: betas, y, ...errors }];
+    if (metric.baseline !== undefined) {
+      traces.push({ type: 'scatter', mode: 'lines', name: `${metric.label} (baseline)`, showlegend: false, line: { dash: 'dash', color: 'grey' },
+        xaxis: axisRef('x', axis), yaxis: axisRef('y', axis), x: betas, y: rows.map((r, i) => column(metric.baseline!, i, r)) });
+    }
+    return traces;
   });
   return {
     data,

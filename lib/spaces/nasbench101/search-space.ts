@@ -8,6 +8,7 @@ import { neighbourCandidates } from './neighbourhood';
 import { networkFlopsM, networkParams } from './cost';
 import { allowedNextTokens, decodeTokens, encodeCell, SEQUENCE_LENGTH, VOCAB_SIZE } from './encoding';
 import { benchmarkLabelling, hashCell } from './graph';
+import { validNextTokens, validTokenMasks } from './valid-mask';
 import { createHashMemo } from './hash-memo';
 import { mutateCell, sampleUniformIndex } from './sample';
 import type { Nasbench101Space } from './space';
@@ -53,6 +54,8 @@ export function nasbench101SearchSpace(space: Nasbench101Space, options: { memo?
       return stored(hash(pruned), pruned);
     },
     allowedNextTokens,
+    validNextTokens,
+    validTokenMasks,
     sampleUniform(rng: Rng) {
       const index = sampleUniformIndex(space, rng);
       return known(space.cellAt(index), space.hashAt(index));
