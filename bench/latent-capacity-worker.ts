@@ -21,7 +21,9 @@ async function run(variant: CapacityVariant, steps: number): Promise<CapacityRes
   const space = nasbench101SearchSpace(packed);
   const split = heldOutSplit(packed.size, preset.heldOut);
   const tokens = packSequences(split.train.map((i) => space.encode(packed.cellAt(i))));
-  const config = resolveConfig(space, { ...preset.controller, ...variant.options });
+  // β warms up over the same share of this shorter run as of the default pretraining.
+  const warmup = Math.round((steps * preset.controller.klWarmupSteps!) / preset.steps);
+  const config = resolveConfig(space, { ...preset.controller, klWarmupSteps: warmup, ...variant.options });
   const started = Date.now();
   const result = await pretrainController({ grammar: space, config, tokens, schedule: { steps, batchSize: preset.batchSize, seed: 0, logEvery: 100, learningRateDecay: 'cosine' }, checkpointDir: null });
   const msPerStep = (Date.now() - started) / steps;

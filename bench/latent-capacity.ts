@@ -1,7 +1,7 @@
 // Measurement: what each capacity and objective choice of the NAS-Bench-101 latent space costs
 // (ms per step) and buys (held-out exact reconstruction, KL, MIG) at one short, equal budget. Each
 // variant changes one thing of the default preset. Run with `npm run bench -- latent-capacity`
-// (about half an hour on 2 cores; variants run two at a time on worker threads).
+// (about 20 minutes on 2 cores; variants run two at a time on worker threads).
 import { join } from 'node:path';
 import type { ControllerOptions } from '../lib/controller/config';
 import { PRETRAIN_PRESETS } from '../lib/experiments/pretrained-latent';
@@ -39,9 +39,9 @@ export interface CapacityResult {
   readonly finalRec: number;
 }
 
-/** Train every variant for `steps` steps (default 2,000) on 2 worker threads and score 3,000 held-out cells each. */
+/** Train every variant for `steps` steps (default 1,000) on 2 worker threads and score 3,000 held-out cells each. */
 export async function benchLatentCapacity(options: { steps?: number; workers?: number } = {}): Promise<Record<string, unknown>> {
-  const steps = options.steps ?? 2000;
+  const steps = options.steps ?? 1000;
   const results = await runOnWorkerPool<{ variant: CapacityVariant; steps: number }, CapacityResult>(join(__dirname, 'latent-capacity-worker.ts'),
     CAPACITY_VARIANTS.map((variant) => ({ variant, steps })), options.workers ?? 2);
   return { steps, batchSize: PRETRAIN_PRESETS.nb101.full.batchSize, scoredCells: 3000, note: 'two variants train at a time, so ms per step includes sharing 2 cores', results };

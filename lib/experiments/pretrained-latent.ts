@@ -59,7 +59,7 @@ export const PRETRAIN_PRESETS: Record<PretrainSpace, Record<'full' | 'smoke', Pr
  * Adam steps per model of a β sweep (`beta-disentanglement`): a sweep trains (β values × seeds)
  * models, so each gets a fraction of the default pretraining; the held-out scoring is the preset's.
  */
-export const BETA_SWEEP_STEPS: Record<'full' | 'smoke', number> = { full: 2_000, smoke: 30 };
+export const BETA_SWEEP_STEPS: Record<'full' | 'smoke', number> = { full: 1_000, smoke: 30 };
 
 function nb101Model(): ControllerOptions {
   return { hidden: 64, latentDim: 26, latentEveryStep: true, encoderOutput: 'mean', learningRate: 0.003, klWarmupSteps: 1500, flopsPredictor: true, ...standardVaeObjective(0.25) };

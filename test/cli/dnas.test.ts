@@ -1,8 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { NB101_DATA } from '../real-data';
 
 const ROOT = join(__dirname, '..', '..');
@@ -152,4 +152,35 @@ describe('dnas results', () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('dnas results needs one of ls|show|compare: got list');
   });
+});
+
+describe('dnas controller pretrain', () => {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'dnas-pretrain-'));
+  afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
+  const run = (...args: string[]) => JSON.parse(execFileSync(process.execPath, [join(ROOT, 'cli', 'dnas.cjs'), 'controller', 'pretrain', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, DNAS_CACHE_DIR: cacheDir } })) as Record<string, unknown>;
+
+  it('trains, then loads from the cache, printing the held-out scores in JSON', () => {
+    const first = run('--space', 'nb201', '--scale', 'smoke', '--steps', '20');
+    for (const field of ['heldOutExactReconstruction', 'validDecodeRate', 'klNats', 'activeFactors', 'mig', 'migShuffled', 'seconds', 'cached']) expect(first, field).toHaveProperty(field);
+    expect(first.cached).toBe(false);
+    expect(first.space).toBe('nb201');
+    expect(first.validDecodeRate).toBe(1);
+    const again = run('--space', 'nb201', '--scale', 'smoke', '--steps', '20');
+    expect(again.cached).toBe(true);
+    expect(again.key).toBe(first.key);
+    expect(again.heldOutExactReconstruction).toBe(first.heldOutExactReconstruction);
+  }, 120_000);
+
+  it('states β in textbook units', () => {
+    const out = run('--space', 'nb201', '--scale', 'smoke', '--steps', '5', '--beta', '4');
+    expect(out.beta).toBe(4);
+    expect(out.textbookBeta).toBe(4);
+  }, 120_000);
+
+  it('fails with usage and exit code 2 for an unknown space or a non-numeric β', () => {
+    for (const args of [['--space', 'nb301'], ['--space', 'nb201', '--beta', 'high']]) {
+      const result = spawnSync(process.execPath, [join(ROOT, 'cli', 'dnas.cjs'), 'controller', 'pretrain', ...args], { encoding: 'utf8', env: { ...process.env, DNAS_CACHE_DIR: cacheDir } });
+      expect(result.status).toBe(2);
+    }
+  }, 60_000);
 });
