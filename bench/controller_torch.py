@@ -90,19 +90,7 @@ def time_pretrain_steps(batch, steps, hidden, seq=27, vocab=7):
     mask = torch.zeros(seq, batch, vocab)
     mask[:, :, 0] = torch.where(tokens == 0, 0.0, -1e9)
 
-    def step():
-        opt.zero_grad()
-        loss = model.loss(tokens, mask)
-        loss.backward()
-        opt.step()
-        return loss.item()
-
-    for _ in range(5):
-        step()
-    start = time.perf_counter()
-    for _ in range(steps):
-        step()
-    return (time.perf_counter() - start) * 1000 / steps
+    return adam_ms_per_step(opt, lambda: model.loss(tokens, mask), steps)
 
 
 def time_steps(batch, steps, seq=27, vocab=7):
@@ -113,14 +101,19 @@ def time_steps(batch, steps, seq=27, vocab=7):
     acc = torch.randn(batch)
     flops = torch.randn(batch)
 
+    return adam_ms_per_step(opt, lambda: model.loss(tokens, acc, flops), steps)
+
+
+def adam_ms_per_step(opt, loss_fn, steps, warmup=5):
+    """Milliseconds per optimiser step (zero_grad, forward, backward, step) after `warmup` steps."""
     def step():
         opt.zero_grad()
-        loss = model.loss(tokens, acc, flops)
+        loss = loss_fn()
         loss.backward()
         opt.step()
         return loss.item()
 
-    for _ in range(5):
+    for _ in range(warmup):
         step()
     start = time.perf_counter()
     for _ in range(steps):

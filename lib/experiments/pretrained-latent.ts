@@ -21,6 +21,7 @@ import { NB201_SEQUENCE_LENGTH, NB201_VOCAB_SIZE } from '../spaces/nasbench201/e
 import type { SearchSpace } from '../spaces/search-space';
 import { saveControllerAtomically } from './controller-store';
 import { scoreLatentSpace, type LatentScoreOptions, type LatentScores } from './latent-scores';
+import { canonicalJson } from '../canonical-json';
 
 /** Spaces a latent space can be pretrained on. */
 export const PRETRAIN_SPACES = ['nb101', 'nb201'] as const;
@@ -214,12 +215,3 @@ async function spaceCells(name: PretrainSpace): Promise<SpaceCells<Cell> | Space
   return { space, size: NB201_SIZE, cellAt, attributesOf: (cell: Nb201Cell) => nb201CellAttributes(cell) };
 }
 
-/** JSON with object keys sorted at every level. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}

@@ -16,6 +16,7 @@ import { gitState, packageVersions } from '../report/run-context';
 import { createAlgorithm } from '../search/algorithms';
 import { loadProblem, PROBLEM_NAMES } from './problems';
 import { runSearch, type SearchResult } from '../search/search';
+import { canonicalJson } from '../canonical-json';
 
 /**
  * File names inside a seed folder. `log` is the plain CSV of a running or interrupted seed;
@@ -258,16 +259,6 @@ function claimFolder(path: string, config: Record<string, unknown>): void {
   }
 }
 
-/** JSON with object keys sorted at every level, so equal configs compare equal as text. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
 /** The finished seed's summary when result.json is present (config already checked), else null. */
 function readFinished(job: SeedJob): SeedSummary | null {
   const path = join(job.dir, SEED_FILES.result);
@@ -288,7 +279,6 @@ function dropCutRow(path: string): void {
   if (bytes.length === 0 || bytes[bytes.length - 1] === 0x0a) return;
   truncateSync(path, bytes.lastIndexOf(0x0a) + 1);
 }
-
 
 function checkOptions(options: RunSeedsOptions): SeedRunConfig {
   if (!PROBLEM_NAMES.includes(options.space)) throw new Error(`unknown search space '${options.space}' (registered: ${PROBLEM_NAMES.join(', ')})`);

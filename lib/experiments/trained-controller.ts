@@ -13,6 +13,7 @@ import { loadProblem, type SearchProblem } from './problems';
 import { startProgress } from '../report/progress';
 import { saveControllerAtomically, TRAINING_FILE } from './controller-store';
 import { pretrainedLatentSpace, type PretrainSpace } from './pretrained-latent';
+import { canonicalJson } from '../canonical-json';
 
 /** The NAS-Bench-101 token grammar the controller decodes with. */
 export const NASBENCH101_GRAMMAR: TokenGrammar = { sequenceLength: SEQUENCE_LENGTH, vocabSize: VOCAB_SIZE, allowedNextTokens, validNextTokens, validTokenMasks };
@@ -231,15 +232,5 @@ function trainWithProgress(controller: Controller, data: LabelledCells<unknown>,
     throw err;
   }
   return history;
-}
-
-/** JSON with object keys sorted at every level. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Seed } from '../random';
 import { RESULTS_DIR_ENV, resultsRoot } from '../project-folders';
+import { canonicalJson } from '../canonical-json';
 
 /** Run sizes every notebook accepts: a quick CI-sized check, or the paper-sized run. */
 export const SCALES = ['smoke', 'full'] as const;
@@ -169,19 +170,6 @@ export function configHash(config: Record<string, unknown>): string {
 export function makeRunId(start: Date, hash: string): string {
   const stamp = start.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
   return `${stamp}-${hash}`;
-}
-
-function canonicalJson(value: unknown): string {
-  if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(`config is not JSON: got number ${value}`);
-  if (typeof value === 'function' || typeof value === 'bigint' || typeof value === 'symbol') {
-    throw new Error(`config is not JSON: got a ${typeof value}`);
-  }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
 
 function checkNotebook(name: string | undefined): string {
