@@ -121,7 +121,7 @@ function numberFlag(name: string, text: string | undefined): number | undefined 
 
 async function pretrainCommand(values: { space?: string; beta?: string; steps?: string; seed?: string; scale?: string; capacity?: string; 'free-bits'?: string }): Promise<unknown> {
   // Loaded on demand: TF.js start-up should not slow every other command.
-  const { PRETRAIN_SPACES, pretrainedLatentSpace } = require('../lib/experiments/pretrained-latent') as typeof import('../lib/experiments/pretrained-latent');
+  const { PRETRAIN_PRESETS, PRETRAIN_SPACES, pretrainedLatentSpace } = require('../lib/experiments/pretrained-latent') as typeof import('../lib/experiments/pretrained-latent');
   const { initBackend } = require('../lib/backend') as typeof import('../lib/backend');
   const { textbookBeta } = require('../lib/controller/config') as typeof import('../lib/controller/config');
   if (values.space === undefined || !(PRETRAIN_SPACES as readonly string[]).includes(values.space)) throw new UsageError(`dnas controller pretrain needs --space ${PRETRAIN_SPACES.join('|')}: got ${values.space ?? 'nothing'}`);
@@ -129,16 +129,19 @@ async function pretrainCommand(values: { space?: string; beta?: string; steps?: 
   const capacity = numberFlag('capacity', values.capacity);
   const freeBits = numberFlag('free-bits', values['free-bits']);
   const steps = numberFlag('steps', values.steps);
+  const scale = (values.scale ?? 'full') as 'full' | 'smoke';
+  // Capacity annealing: C rises over the first half of the run.
+  const capacitySteps = Math.max(1, Math.round((steps ?? PRETRAIN_PRESETS[values.space as 'nb101' | 'nb201'][scale].steps) / 2));
   await initBackend({ quiet: true });
   const started = Date.now();
   const latent = await pretrainedLatentSpace({
     space: values.space as 'nb101' | 'nb201',
-    scale: (values.scale ?? 'full') as 'full' | 'smoke',
+    scale,
     beta: numberFlag('beta', values.beta),
     steps,
     seed: numberFlag('seed', values.seed),
     controller: {
-      ...(capacity !== undefined ? { capacity: { targetNats: capacity, steps: Math.max(1, Math.round((steps ?? 10_000) / 2)) } } : {}),
+      ...(capacity !== undefined ? { capacity: { targetNats: capacity, steps: capacitySteps } } : {}),
       ...(freeBits !== undefined ? { freeBitsNats: freeBits } : {}),
     },
   });
