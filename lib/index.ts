@@ -92,8 +92,9 @@ export { trainedController, controllerKey, controllerKeyConfig, controllerCacheR
 export { metricsVsBetaFigure, type SweepMetric } from './report/figures/beta-sweep';
 export { pretrainedLatentSpace, heldOutSplit, BETA_SWEEP_STEPS, PRETRAIN_PRESETS, PRETRAIN_SPACES, type PretrainedLatent, type PretrainedLatentOptions, type PretrainPreset, type PretrainSpace } from './experiments/pretrained-latent';
 export { pretrainedLatentSpaces } from './experiments/latent-pool';
+export { latentSweep, BETA_VAE_VARIANT, SWEEP_SCORE_KEYS, type LatentSweep, type LatentSweepOptions, type SweepModel } from './experiments/latent-sweep';
 export { scoreLatentSpace, type LatentScores, type LatentScoreOptions, type AttributeGap } from './experiments/latent-scores';
-export { summariseSweep, attributeGapTable, type SweepRun, type SweepRow } from './analysis/beta-sweep';
+export { summariseSweep, attributeGapTable, attributeGapColumns, sweepVerdict, type SweepRun, type SweepRow, type SweepVerdict } from './analysis/beta-sweep';
 export { latentSpread } from './analysis/latent-spread';
 
 // VAENAS samplers (VAENAS §3, Algorithms 1–2), Table 4 / Fig 2 experiments and figure

@@ -65,3 +65,50 @@ export function attributeGapTable(runs: readonly SweepRun[]): { variant: string;
     return { variant: e.variant, beta: e.beta, attribute: e.attribute, gap: gap.mean, gapStd: gap.std, shuffledGap: summarize(e.shuffled).mean };
   });
 }
+
+/**
+ * The per-attribute gaps as one row per attribute and one column per (variant, β) row, each cell
+ * "gap ± std (shuffled s)": the wide table the notebooks show.
+ */
+export function attributeGapColumns(gaps: ReturnType<typeof attributeGapTable>, rows: readonly SweepRow[], plainVariant = 'β-VAE'): Record<string, string>[] {
+  const attributes = [...new Set(gaps.map((g) => g.attribute))];
+  return attributes.map((attribute) => {
+    const out: Record<string, string> = { attribute };
+    for (const r of rows) {
+      const g = gaps.find((e) => e.attribute === attribute && e.variant === r.variant && e.beta === r.beta);
+      const column = `${r.variant === plainVariant ? '' : `${r.variant} `}β=${r.beta}`;
+      out[column] = g === undefined ? '–' : `${g.gap.toFixed(3)} ± ${g.gapStd.toFixed(3)} (shuffled ${g.shuffledGap.toFixed(3)})`;
+    }
+    return out;
+  });
+}
+
+/** What a sweep says about MIG against β, and one line per other variant. */
+export interface SweepVerdict {
+  readonly mig: string;
+  /** Whether the highest mean MIG sits at a larger β than the smallest β's, by more than twice the larger of their stds. */
+  readonly migRises: boolean;
+  readonly variants: readonly string[];
+}
+
+/**
+ * The verdict on a sweep table (rows from `summariseSweep` with the keys mig, migShuffled, exact,
+ * klNats): MIG at the smallest β, the highest MIG and where, the shuffled baseline there, and
+ * whether the rise exceeds twice the seeds' std.
+ * @throws RangeError when no row of `plainVariant` exists.
+ */
+export function sweepVerdict(rows: readonly SweepRow[], plainVariant = 'β-VAE'): SweepVerdict {
+  const plain = rows.filter((r) => r.variant === plainVariant).sort((a, b) => a.beta - b.beta);
+  if (plain.length === 0) throw new RangeError(`no ${plainVariant} rows in the sweep`);
+  const fmt = (r: SweepRow, k: string) => (typeof r[k] === 'number' ? `${(r[k] as number).toFixed(3)} ± ${((r[`${k}Std`] as number | null) ?? 0).toFixed(3)}` : '–');
+  const defined = plain.filter((r) => typeof r.mig === 'number');
+  const variants = rows.filter((r) => r.variant !== plainVariant).map((r) => `${r.variant} (β ${r.beta}): MIG ${fmt(r, 'mig')}, exact ${fmt(r, 'exact')}, KL ${fmt(r, 'klNats')} nats`);
+  if (defined.length === 0) return { mig: 'MIG undefined for every β', migRises: false, variants };
+  const first = defined[0];
+  const best = [...defined].sort((a, b) => (b.mig as number) - (a.mig as number) || a.beta - b.beta)[0];
+  const spread = 2 * Math.max((best.migStd as number | null) ?? 0, (first.migStd as number | null) ?? 0);
+  const migRises = best.beta > first.beta && (best.mig as number) - (first.mig as number) > spread;
+  const mig = `MIG ${migRises ? 'rises' : 'does not rise clearly'} with β: ${fmt(first, 'mig')} at β = ${first.beta}, highest ${fmt(best, 'mig')} at β = ${best.beta}`
+    + ` (shuffled codes ${typeof best.migShuffled === 'number' ? best.migShuffled.toFixed(4) : '–'}); exact reconstruction there ${fmt(best, 'exact')}, KL ${fmt(best, 'klNats')} nats`;
+  return { mig, migRises, variants };
+}
