@@ -147,10 +147,12 @@ export async function trainedController<C = unknown>(options: TrainedControllerO
   const latent = options.pretrained === undefined ? null : await pretrainedLatentSpace({ space: problem.space.name as PretrainSpace, scale: options.pretrained.scale ?? 'full', cacheDir: options.cacheDir, progress: options.progress });
   const base: ControllerOptions = latent === null ? TRAINED_CONTROLLER_DEFAULTS : { ...latent.config, klWarmupSteps: 0, lossWeights: { ...latent.config.lossWeights, alpha: 1, lambda: 1 } };
   const config = resolveConfig(grammar, { ...base, seed: options.seed, ...options.controller });
-  const pretrainedKey = latent === null ? undefined : { key: latent.key, encoder: options.pretrained!.encoder };
+  // Held-out cells from the pretraining's held-out split, so no part of the controller saw them.
+  const pretrainedKey = latent === null ? undefined : { key: latent.key, encoder: options.pretrained!.encoder, heldOutFrom: 'pretraining held-out split' };
+  const heldOutPool = latent === null ? null : new Set(latent.heldOut.map((c) => latent.space.key(c as never)));
   const keyConfig = { ...controllerKeyConfig(config, { labelled: options.labelled, heldOut: options.heldOut, steps: options.steps, batchSize, seed: options.seed }, problem.dataSha256, problem.dataName), pretrained: pretrainedKey };
   const key = controllerKey(keyConfig);
-  const { train, heldOut } = drawCells(problem, options);
+  const { train, heldOut } = drawCells(problem, options, heldOutPool);
   const dir = options.cache === false ? null : join(controllerCacheRoot(options.cacheDir), key);
 
   if (dir !== null && existsSync(join(dir, TRAINING_FILE))) {
@@ -198,17 +200,36 @@ export function controllerCacheRoot(cacheDir?: string): string {
   return join(cacheRoot(cacheDir), 'controllers');
 }
 
-/** The held-out and training cells of a draw (see `trainedController`). */
-function drawCells<C>(problem: SearchProblem<C>, options: TrainedControllerOptions): { train: LabelledCells<C>; heldOut: LabelledCells<C> } {
+/**
+ * The held-out and training cells of a draw (see `trainedController`). With `heldOutPool` (the keys a
+ * pretrained latent space never trained on), held-out cells come from that pool only, so neither the
+ * pretraining nor the predictors saw them; labelled cells come from the rest of the table.
+ * @throws RangeError when the pool holds fewer table cells than `heldOut`.
+ */
+function drawCells<C>(problem: SearchProblem<C>, options: TrainedControllerOptions, heldOutPool: ReadonlySet<string> | null): { train: LabelledCells<C>; heldOut: LabelledCells<C> } {
   const keys = problem.tableKeys();
-  const indices = new Rng(options.seed).fork('cells').sampleIndices(keys.length, options.heldOut + options.labelled);
+  const rng = new Rng(options.seed).fork('cells');
+  let heldIndices: number[];
+  let trainIndices: number[];
+  if (heldOutPool === null) {
+    const indices = rng.sampleIndices(keys.length, options.heldOut + options.labelled);
+    heldIndices = indices.slice(0, options.heldOut);
+    trainIndices = indices.slice(options.heldOut);
+  } else {
+    const pool = keys.flatMap((k, i) => (heldOutPool.has(k) ? [i] : []));
+    if (pool.length < options.heldOut) throw new RangeError(`heldOut must be at most the ${pool.length} table cells the pretraining held out: got ${options.heldOut}`);
+    heldIndices = rng.sampleIndices(pool.length, options.heldOut).map((j) => pool[j]);
+    const taken = new Set(heldIndices);
+    const rest = keys.flatMap((_, i) => (taken.has(i) ? [] : [i]));
+    trainIndices = rng.sampleIndices(rest.length, options.labelled).map((j) => rest[j]);
+  }
   const pick = (part: number[]): LabelledCells<C> => {
     const chosen = part.map((i) => keys[i]);
     const entries = chosen.map((k) => problem.tableEntry(k));
     const cells = entries.map((e) => e.cell);
     return { cells, hashes: chosen, tokens: cells.map((c) => problem.space.encode(c)), accuracy: entries.map((e) => e.record.searchAccuracy), flopsM: cells.map((c) => problem.space.flopsM(c)) };
   };
-  return { heldOut: pick(indices.slice(0, options.heldOut)), train: pick(indices.slice(options.heldOut)) };
+  return { heldOut: pick(heldIndices), train: pick(trainIndices) };
 }
 
 /** Train epoch by epoch (one `train` call each: the same shuffles and steps as one call), with a live progress bar when asked. */

@@ -24,6 +24,7 @@ import type { Cell } from '../../lib/spaces/nasbench101/cell';
 import { encodeCell } from '../../lib/spaces/nasbench101/encoding';
 import { hashCell } from '../../lib/spaces/nasbench101/graph';
 import { buildSpaceCacheFirst } from '../space-cache';
+import { pretrainedLatentSpace } from '../../lib/experiments/pretrained-latent';
 
 buildSpaceCacheFirst();
 
@@ -260,4 +261,19 @@ describe('nasbench201CellView', () => {
     expect(view.attributeNames).toEqual(NB201_PRIMARY_ATTRIBUTE_NAMES);
     expect(view.attributeNames).toEqual(['e0to1', 'e0to2', 'e1to2', 'e0to3', 'e1to3', 'e2to3']);
   });
+});
+
+describe('trainedController on a pretrained latent space', () => {
+  it('holds out only cells the pretraining held out, copies its encoder and, frozen, leaves it unchanged', async () => {
+    const options: TrainedControllerOptions = { labelled: 60, heldOut: 20, steps: 4, batchSize: 20, seed: 3, space: 'nb201', cacheDir, progress: false, pretrained: { scale: 'smoke', encoder: 'frozen' } };
+    const trained = await trainedController(options);
+    const latent = await pretrainedLatentSpace({ space: 'nb201', scale: 'smoke', cacheDir, progress: false });
+    const pool = new Set(latent.heldOut.map((c) => latent.space.key(c)));
+    expect(trained.heldOut.hashes.every((k) => pool.has(k))).toBe(true);
+    expect(trained.train.hashes.some((k) => trained.heldOut.hashes.includes(k))).toBe(false);
+    expect(trained.controller.encode(trained.heldOut.tokens)).toEqual(latent.controller.encode(trained.heldOut.tokens));
+    expect(trained.keyConfig.pretrained).toEqual({ key: latent.key, encoder: 'frozen', heldOutFrom: 'pretraining held-out split' });
+    trained.controller.dispose();
+    latent.controller.dispose();
+  }, 120_000);
 });
