@@ -11,36 +11,52 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 
-class Controller(nn.Module):
-    """Encoder LSTM -> mean pool -> (mu, logvar) -> z -> decoder LSTM (teacher forcing) + MLPs."""
+class SeqVae(nn.Module):
+    """Encoder LSTM -> mean pool -> (mu, logvar) -> z -> decoder LSTM with teacher forcing, its
+    initial state from z and, when `latent_every_step`, z appended to every step's input."""
 
-    def __init__(self, vocab=7, hidden=26, latent=26, acc_hidden=64):
+    def __init__(self, vocab, hidden, latent, latent_every_step):
         super().__init__()
         self.vocab = vocab
+        self.latent_every_step = latent_every_step
         self.enc_emb = nn.Embedding(vocab, hidden)
         self.enc = nn.LSTM(hidden, hidden)
         self.mu = nn.Linear(hidden, latent)
         self.logvar = nn.Linear(hidden, latent)
         self.init = nn.Linear(latent, 2 * hidden)
         self.dec_emb = nn.Embedding(vocab + 1, hidden)
-        self.dec = nn.LSTM(hidden, hidden)
+        self.dec = nn.LSTM(hidden + (latent if latent_every_step else 0), hidden)
         self.out = nn.Linear(hidden, vocab)
+
+    def encode(self, tokens):
+        """tokens: [T, B] (time-major, as the TF.js version) -> mu, logvar, z = mu + sigma * eps."""
+        enc_out, _ = self.enc(self.enc_emb(tokens))
+        pooled = enc_out.mean(0)
+        mu, logvar = self.mu(pooled), self.logvar(pooled)
+        return mu, logvar, mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
+
+    def logits(self, tokens, z):
+        steps, batch = tokens.shape
+        h0, c0 = self.init(z).chunk(2, dim=1)
+        start = torch.full((1, batch), self.vocab, dtype=torch.long)
+        dec_in = self.dec_emb(torch.cat([start, tokens[:-1]], 0))
+        if self.latent_every_step:
+            dec_in = torch.cat([dec_in, z.unsqueeze(0).expand(steps, -1, -1)], 2)
+        dec_out, _ = self.dec(dec_in, (torch.tanh(h0).unsqueeze(0), c0.unsqueeze(0).contiguous()))
+        return self.out(dec_out)
+
+
+class Controller(SeqVae):
+    """The DNAS controller: SeqVae (z only in the initial state) + accuracy and FLOPs MLPs, Eq 5."""
+
+    def __init__(self, vocab=7, hidden=26, latent=26, acc_hidden=64):
+        super().__init__(vocab, hidden, latent, latent_every_step=False)
         self.acc = nn.Sequential(nn.Linear(latent, acc_hidden), nn.ReLU(), nn.Linear(acc_hidden, 1))
         self.flops = nn.Linear(latent, 1)
 
     def loss(self, tokens, acc, flops, weights=(0.8, 0.3, 0.2, 1.0)):
-        # tokens: [T, B] (time-major, as the TF.js version)
-        steps, batch = tokens.shape
-        enc_out, _ = self.enc(self.enc_emb(tokens))
-        pooled = enc_out.mean(0)
-        mu, logvar = self.mu(pooled), self.logvar(pooled)
-        z = mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
-        h0, c0 = self.init(z).chunk(2, dim=1)
-        start = torch.full((1, batch), self.vocab, dtype=torch.long)
-        dec_in = torch.cat([start, tokens[:-1]], 0)
-        dec_out, _ = self.dec(self.dec_emb(dec_in), (torch.tanh(h0).unsqueeze(0), c0.unsqueeze(0).contiguous()))
-        logits = self.out(dec_out)
-        rec = F.cross_entropy(logits.reshape(-1, self.vocab), tokens.reshape(-1))
+        mu, logvar, z = self.encode(tokens)
+        rec = F.cross_entropy(self.logits(tokens, z).reshape(-1, self.vocab), tokens.reshape(-1))
         l_acc = F.mse_loss(self.acc(z).squeeze(1), acc)
         l_flops = F.mse_loss(self.flops(z).squeeze(1), flops)
         kl = (-0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum(1)).mean()
@@ -48,35 +64,17 @@ class Controller(nn.Module):
         return a * l_acc + lam * l_flops + m * rec + b * kl
 
 
-class PretrainVae(nn.Module):
-    """The pretraining model of lib/controller (pretrained-latent presets): encoder LSTM -> mean
-    pool -> (mu, logvar); decoder LSTM whose input is [token embedding, z] at every step, initial
-    state from z; softmax over the valid tokens only (an additive mask); no predictors."""
+class PretrainVae(SeqVae):
+    """The pretraining model of lib/controller (pretrained-latent presets): z fed to the decoder at
+    every step, softmax over the valid tokens only (an additive mask), no predictors."""
 
     def __init__(self, vocab=7, hidden=64, latent=26):
-        super().__init__()
-        self.vocab = vocab
-        self.enc_emb = nn.Embedding(vocab, hidden)
-        self.enc = nn.LSTM(hidden, hidden)
-        self.mu = nn.Linear(hidden, latent)
-        self.logvar = nn.Linear(hidden, latent)
-        self.init = nn.Linear(latent, 2 * hidden)
-        self.dec_emb = nn.Embedding(vocab + 1, hidden)
-        self.dec = nn.LSTM(hidden + latent, hidden)
-        self.out = nn.Linear(hidden, vocab)
+        super().__init__(vocab, hidden, latent, latent_every_step=True)
 
     def loss(self, tokens, mask, beta=0.25):
-        steps, batch = tokens.shape
-        enc_out, _ = self.enc(self.enc_emb(tokens))
-        pooled = enc_out.mean(0)
-        mu, logvar = self.mu(pooled), self.logvar(pooled)
-        z = mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
-        h0, c0 = self.init(z).chunk(2, dim=1)
-        start = torch.full((1, batch), self.vocab, dtype=torch.long)
-        dec_in = torch.cat([self.dec_emb(torch.cat([start, tokens[:-1]], 0)), z.unsqueeze(0).expand(steps, -1, -1)], 2)
-        dec_out, _ = self.dec(dec_in, (torch.tanh(h0).unsqueeze(0), c0.unsqueeze(0).contiguous()))
-        logits = self.out(dec_out) + mask
-        rec = F.cross_entropy(logits.reshape(-1, self.vocab), tokens.reshape(-1), reduction='sum') / batch
+        mu, logvar, z = self.encode(tokens)
+        logits = self.logits(tokens, z) + mask
+        rec = F.cross_entropy(logits.reshape(-1, self.vocab), tokens.reshape(-1), reduction='sum') / tokens.shape[1]
         kl = (0.5 * (mu.pow(2) + logvar.exp() - 1 - logvar)).sum(1).mean()
         return rec + beta * kl
 

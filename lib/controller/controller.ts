@@ -7,7 +7,7 @@ import type { Rng } from '../random';
 import { resolveConfig, validateConfig, type ControllerConfig, type ControllerOptions, type TokenGrammar } from './config';
 import { scoped } from './fast-ops';
 import { lstmStep, newTrace, stackedKernel, type LstmTrace } from './lstm';
-import { decoderInitialState, decoderInputKernel, encodePosterior, initWeights, lossTerms, predictAccuracy, predictFlops, toVariable, w1, w2, weightShapes, type Weights } from './model';
+import { decoderInitialState, decoderInputKernel, encodePosterior, initWeights, lossTerms, shiftedInputs, predictAccuracy, predictFlops, toVariable, w1, w2, weightShapes, type Weights } from './model';
 
 /** Labelled architectures to train on: token sequences with their accuracy (fraction of 1) and FLOPs (millions). */
 export interface ControllerData {
@@ -131,28 +131,23 @@ export class Controller {
     (this.optimizer as unknown as { learningRate: number }).learningRate = rate;
   }
 
-  /** Adam steps taken so far (drives the KL warm-up and capacity schedules). */
-  get stepCount(): number {
-    return this.steps;
-  }
-
   /** One Adam step on the sequences at `indices`; returns the batch's loss terms. */
   private step(data: { tokens: ControllerData['tokens']; accuracy?: readonly number[]; flopsM?: readonly number[] }, indices: number[], rng: Rng, epoch: number, trainable: 'all' | 'predictors'): EpochLoss {
-    const { latentDim, disentangle, flopsPredictor, vocabSize, sequenceLength, wordDropout } = this.config;
+    const { latentDim, disentangle, flopsPredictor, vocabSize, wordDropout } = this.config;
     const epsilon = disentangle ? Float32Array.from({ length: indices.length * latentDim }, () => rng.normal()) : null;
     const tokens = indices.map((i) => data.tokens[i]);
     const predictorsOnly = trainable === 'predictors';
+    // Word dropout: a teacher-forced input becomes the start token (index vocabSize); position 0 already is one.
     const decoderInputs = !predictorsOnly && wordDropout > 0
-      ? tokens.map((seq) => [vocabSize, ...seq.slice(0, sequenceLength - 1).map((t) => (rng.uniform() < wordDropout ? vocabSize : t))])
+      ? shiftedInputs(tokens, vocabSize).map((seq) => seq.map((t, p) => (p > 0 && rng.uniform() < wordDropout ? vocabSize : t)))
       : undefined;
     const masks = predictorsOnly ? null : this.trainingMasks(tokens);
     // Unlabelled (pretraining): the predictors get no gradient, so Adam keeps no moments for them.
-    const labelledData = data.accuracy !== undefined;
+    const labelled = data.accuracy !== undefined;
     const variables = [...this.weights.entries()]
-      .filter(([name]) => (predictorsOnly ? name.startsWith('predictor/') : labelledData || !name.startsWith('predictor/')))
+      .filter(([name]) => (predictorsOnly ? name.startsWith('predictor/') : labelled || !name.startsWith('predictor/')))
       .map(([, v]) => v);
     const values = tf.tidy(() => {
-      const labelled = data.accuracy !== undefined;
       const batch = {
         tokens,
         accuracy: labelled ? tf.tensor1d(indices.map((i) => normalise(data.accuracy![i], this.norm.accuracy))) : null,
