@@ -12,8 +12,10 @@ import { loadNasbench101Space } from '../lib/spaces/nasbench101/space';
 const USAGE = `usage:
   dnas cell hash|params|flops|encode|describe --cell '{"matrix": [[...]], "ops": [...]}'
   dnas space stats [--data-dir DIR]   the space, the complete test table (coverage 1.0) and the 30k validation sample
-  dnas search --space nb101|nb101-30k|nb201|nb201-cifar100|nb201-imagenet16-120 --algo dnas|semi|nao|re|random|ls|bananas --budget N --seeds A-B [--experiment NAME] [--workers W]
+  dnas search --space nb101|nb101-30k|nb201|nb201-cifar100|nb201-imagenet16-120 --algo dnas|dnas-acq|semi|nao|re|random|ls|bananas --budget N --seeds A-B [--experiment NAME] [--workers W] [--latent-model DIR]
     runs seeds A..B (resumable: finished seeds are skipped) under results/<experiment>/<algo>-<budget>/seed-<k>/
+    dnas-acq (the improved DNAS) runs on a pretrained latent space: --latent-model DIR, else the space's default
+    one from .cache/latent/ (pretrained first if missing, as \`dnas controller pretrain\` does)
     nb101: every NAS-Bench-101 cell, searched and reported on test accuracy (108 epochs, first run; the only complete metric)
     nb101-30k: the 30,001-cell sample, searched on validation accuracy, reported on the test accuracy of the cell picked
     nb201*: NAS-Bench-201 on CIFAR-10 / CIFAR-100 / ImageNet16-120, searched on 200-epoch validation, reported on 200-epoch test accuracy
@@ -77,7 +79,7 @@ function parseOptions(argv: string[]) {
       allowPositionals: true,
       options: { cell: { type: 'string' }, hash: { type: 'string' }, source: { type: 'string' }, 'data-dir': { type: 'string' }, quick: { type: 'boolean' },
         space: { type: 'string' }, algo: { type: 'string' }, budget: { type: 'string' }, seeds: { type: 'string' },
-        experiment: { type: 'string' }, workers: { type: 'string' }, results: { type: 'string' },
+        experiment: { type: 'string' }, workers: { type: 'string' }, results: { type: 'string' }, 'latent-model': { type: 'string' },
         beta: { type: 'string' }, steps: { type: 'string' }, seed: { type: 'string' }, scale: { type: 'string' }, capacity: { type: 'string' }, 'free-bits': { type: 'string' } },
     });
   } catch (error) {
@@ -193,7 +195,7 @@ async function queryCommand(values: { hash?: string; cell?: string; source?: str
   };
 }
 
-async function searchCommand(values: { space?: string; algo?: string; budget?: string; seeds?: string; experiment?: string; workers?: string }): Promise<unknown> {
+async function searchCommand(values: { space?: string; algo?: string; budget?: string; seeds?: string; experiment?: string; workers?: string; 'latent-model'?: string }): Promise<unknown> {
   for (const flag of ['space', 'algo', 'budget', 'seeds'] as const) {
     if (values[flag] === undefined) throw new UsageError(`dnas search needs --${flag}`);
   }
@@ -202,7 +204,16 @@ async function searchCommand(values: { space?: string; algo?: string; budget?: s
   const workers = values.workers === undefined ? undefined : Number(values.workers);
   // Loaded on demand: TF.js and worker threads are only needed here.
   const { parseSeedRange, runSearchCli } = require('../lib/experiments/cli') as typeof import('../lib/experiments/cli');
-  return runSearchCli({ space: values.space!, algo: values.algo!, budget, seeds: parseSeedRange(values.seeds!), experiment: values.experiment, workers });
+  const { LATENT_MODEL_ALGOS } = require('../lib/experiments/grid') as typeof import('../lib/experiments/grid');
+  const seeds = parseSeedRange(values.seeds!);
+  let algoOptions: Record<string, unknown> | undefined;
+  if (LATENT_MODEL_ALGOS.has(values.algo!)) {
+    const { searchLatentModel } = require('../lib/experiments/search-latent-model') as typeof import('../lib/experiments/search-latent-model');
+    algoOptions = { latentModel: values['latent-model'] ?? (await searchLatentModel(values.space!)) };
+  } else if (values['latent-model'] !== undefined) {
+    throw new UsageError(`--latent-model is for ${[...LATENT_MODEL_ALGOS].join(', ')}: got --algo ${values.algo}`);
+  }
+  return runSearchCli({ space: values.space!, algo: values.algo!, budget, seeds, experiment: values.experiment, workers, ...(algoOptions ? { algoOptions } : {}) });
 }
 
 function resultsCommand(sub: string | undefined, names: string[], resultsDir: string | undefined): unknown {

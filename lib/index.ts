@@ -71,12 +71,13 @@ export { controllerSearch, splitBudget, CONTROLLER_SEARCH_PRESETS, type Controll
 export { runSeeds, type RunProgress } from './experiments/runner';
 export { startProgress, type Progress } from './report/progress';
 export { loadProblem, loadNasbench201Problem, PROBLEM_NAMES, NB201_PROBLEMS, type SearchProblem } from './experiments/problems';
-export { runGrid, table1Grid, table1SampleGrid, table1Nb201Grid, TABLE1_METHODS, MODERN_BASELINES, VERDICT_BUDGETS, NB201_EVOLUTION_OPTIONS, NB201_TABLE1_BUDGETS, table3Grid, TABLE1_PAPER, TABLE3_PAPER, SMOKE_CONTROLLER_OPTIONS, type GridConfig, type GridRun } from './experiments/grid';
+export { runGrid, table1Grid, table1SampleGrid, table1Nb201Grid, TABLE1_METHODS, MODERN_BASELINES, VERDICT_BUDGETS, NB201_EVOLUTION_OPTIONS, NB201_TABLE1_BUDGETS, table3Grid, TABLE1_PAPER, TABLE3_PAPER, SMOKE_CONTROLLER_OPTIONS, SMOKE_LATENT_OPTIONS, LATENT_MODEL_ALGOS, DNAS_VARIANTS, type GridConfig, type GridRun } from './experiments/grid';
 export { expectedBestOfK, expectedBestCurve, expectedReportOfBest } from './analysis/order-statistics';
 export { wilcoxonSignedRank, minimumDetectableDifference, type WilcoxonResult } from './analysis/wilcoxon';
 export { traversalAccuracy, type TraversalAccuracyRow } from './analysis/traversal-accuracy';
 export { summarizeSearchRuns, bestSoFarBands, topKMean, type SearchConfigSummary } from './analysis/search-summary';
 export { mannWhitneyU } from './analysis/mann-whitney';
+export { searchDiagnostics, type DiagnosticsRow } from './analysis/search-diagnostics';
 export { headToHead, describeHeadToHead, type HeadToHeadRow, type SeedBests } from './analysis/head-to-head';
 export { traverseFactor, traverseFactors, factorConcepts, changedAttributes, TRAVERSAL_RANGE, TRAVERSAL_STEPS, type Attributes, type AttributeValue, type Traversal, type TraversalStep, type TraversalFunctions, type TraversalOptions, type FactorConcept } from './analysis/traversal';
 export { mutualInformationGap, traversalPurity, activeFactors, MIG_BINS, MIG_MAX_CATEGORIES, ACTIVE_KL_THRESHOLD, ACTIVE_VARIANCE_THRESHOLD, type MigOptions, type MigResult, type MigAttributeScore, type TraversalPurity, type ActiveFactors } from './analysis/disentanglement';
@@ -92,6 +93,7 @@ export { trainedController, controllerKey, controllerKeyConfig, controllerCacheR
 export { metricsVsBetaFigure, type SweepMetric } from './report/figures/beta-sweep';
 export { pretrainedLatentSpace, heldOutSplit, BETA_SWEEP_STEPS, PRETRAIN_PRESETS, PRETRAIN_SPACES, type PretrainedLatent, type PretrainedLatentOptions, type PretrainPreset, type PretrainSpace } from './experiments/pretrained-latent';
 export { pretrainedLatentSpaces } from './experiments/latent-pool';
+export { searchLatentModel, pretrainSpaceOf, type SearchLatentModelOptions } from './experiments/search-latent-model';
 export { latentSweep, BETA_VAE_VARIANT, SWEEP_SCORE_KEYS, type LatentSweep, type LatentSweepOptions, type SweepModel } from './experiments/latent-sweep';
 export { scoreLatentSpace, type LatentScores, type LatentScoreOptions, type AttributeGap } from './experiments/latent-scores';
 export { summariseSweep, attributeGapTable, attributeGapColumns, sweepVerdict, type SweepRun, type SweepRow, type SweepVerdict } from './analysis/beta-sweep';

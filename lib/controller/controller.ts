@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Rng } from '../random';
 import { resolveConfig, validateConfig, type ControllerConfig, type ControllerOptions, type TokenGrammar } from './config';
 import { scoped } from './fast-ops';
+import { MaskMemo } from './mask-memo';
 import { lstmStep, newTrace, stackedKernel, type LstmTrace } from './lstm';
 import { decoderInitialState, decoderInputKernel, encodePosterior, initWeights, lossTerms, shiftedInputs, predictAccuracy, predictFlops, toVariable, w1, w2, weightShapes, type Weights } from './model';
 
@@ -65,6 +66,7 @@ const FORMAT_VERSION = 3;
 export class Controller {
   private readonly optimizer: tf.Optimizer;
   private steps = 0;
+  private readonly masks: MaskMemo;
 
   /** Prefer `createController` / `Controller.load`. */
   constructor(
@@ -74,6 +76,7 @@ export class Controller {
     private norm: { accuracy: Normalisation; flops: Normalisation | null } = { accuracy: IDENTITY, flops: config.flopsPredictor ? IDENTITY : null },
   ) {
     this.optimizer = tf.train.adam(config.learningRate);
+    this.masks = new MaskMemo(grammar);
   }
 
   /** Target normalisation in use (set by `train` from its data). */
@@ -183,13 +186,12 @@ export class Controller {
    * null when the grammar has no validity rule beyond its token grammar (then every token counts).
    */
   private trainingMasks(tokens: readonly (readonly number[])[]): Uint8Array | null {
-    const grammar = this.grammar;
-    if (grammar.validTokenMasks === undefined && grammar.validNextTokens === undefined) return null;
+    if (!this.masks.knowsValidity) return null;
     const { sequenceLength: steps, vocabSize: v } = this.config;
     const batch = tokens.length;
     const out = new Uint8Array(steps * batch * v);
     tokens.forEach((seq, b) => {
-      const masks = grammar.validTokenMasks?.(seq) ?? Uint8Array.from(seq.flatMap((_, t) => grammar.validNextTokens!(seq.slice(0, t)).map(Number)));
+      const masks = this.masks.sequenceMasks(seq);
       for (let t = 0; t < steps; t++) out.set(masks.subarray(t * v, (t + 1) * v), (t * batch + b) * v);
     });
     return out;
@@ -302,7 +304,7 @@ export class Controller {
     const { hidden, vocabSize } = this.config;
     const base = (t + 1) * prefixes.length * hidden;
     prefixes.forEach((prefix, b) => {
-      const allowed = this.grammar.validNextTokens?.(prefix) ?? this.grammar.allowedNextTokens(prefix);
+      const allowed = this.masks.nextTokens(prefix);
       let best = -1;
       let bestLogit = -Infinity;
       for (let v = 0; v < vocabSize; v++) {

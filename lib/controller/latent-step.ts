@@ -61,11 +61,12 @@ export interface GrowingStepResult {
  * `patience`) the decodes have stopped changing.
  * @param z [batch][latentDim] starting codes (e.g. μ of the top cells).
  * @param accept returns true to keep a decoded sequence; it owns novelty/validity checks and may
- *   record what it accepted. Called once per decoded sequence per round, in batch order.
+ *   record what it accepted. Called once per decoded sequence per round, in batch order, with the
+ *   code's index and the round's η1.
  * @throws RangeError when wanted < 1, etaStep ≤ 0, maxEta < etaStep, flopsRatio < 0 or patience < 1.
  */
 export function growingLatentSearch(
-  controller: Controller, z: readonly (readonly number[])[], accept: (tokens: number[], index: number) => boolean, options: GrowingStepOptions,
+  controller: Controller, z: readonly (readonly number[])[], accept: (tokens: number[], index: number, eta: number) => boolean, options: GrowingStepOptions,
 ): GrowingStepResult {
   const etaStep = options.etaStep ?? 1;
   const maxEta = options.maxEta ?? 1000;
@@ -94,7 +95,7 @@ export function growingLatentSearch(
         decoded.add(key);
         fresh = true;
       }
-      if (accepted.length < options.wanted && accept(tokens, index)) accepted.push(tokens);
+      if (accepted.length < options.wanted && accept(tokens, index, eta)) accepted.push(tokens);
     }
     staleRounds = fresh ? 0 : staleRounds + 1;
   }

@@ -47,13 +47,36 @@ export const SMOKE_CONTROLLER_OPTIONS = {
   controller: { hidden: 8, latentDim: 4 },
 } as const;
 
+/**
+ * A small schedule of the improved DNAS for smoke runs (seconds; its search quality means nothing).
+ */
+export const SMOKE_LATENT_OPTIONS = { starts: 3, regionDraws: 20, predictor: { members: 2, hidden: [8], epochs: 5 } } as const;
+
 const CONTROLLER_ALGOS = new Set(['nao', 'semi', 'dnas']);
 
+/** Searches that run on a pretrained latent space and need its folder as `latentModel`: the improved DNAS. */
+export const LATENT_MODEL_ALGOS: ReadonlySet<string> = new Set(['dnas-acq']);
+
 /**
- * The methods of both Table 1 notebooks: the paper's five, then the modern baselines of issue 9
- * (local search and BANANAS-style predictor-guided search), which the paper does not run.
+ * The methods of both Table 1 notebooks: the paper's five, the improved DNAS (`dnas-acq`, issue 18:
+ * on the pretrained latent space, ranked by an acquisition function), then the modern baselines of
+ * issue 9 (local search and BANANAS-style predictor-guided search), which the paper does not run.
  */
-export const TABLE1_METHODS = ['random', 're', 'nao', 'semi', 'dnas', 'ls', 'bananas'] as const;
+export const TABLE1_METHODS = ['random', 're', 'nao', 'semi', 'dnas', 'dnas-acq', 'ls', 'bananas'] as const;
+
+/** The searches the notebooks' verdicts hold against the modern baselines: the paper-faithful and the improved DNAS. */
+export const DNAS_VARIANTS = ['dnas', 'dnas-acq'] as const;
+
+/** The options of a method in a grid: the smoke schedules at smoke scale, the latent model for the improved DNAS. */
+function methodOptions(algo: string, scale: 'smoke' | 'full', latentModel: string | undefined): Readonly<Record<string, unknown>> | undefined {
+  if (LATENT_MODEL_ALGOS.has(algo)) return { latentModel, ...(scale === 'smoke' ? SMOKE_LATENT_OPTIONS : {}) };
+  return CONTROLLER_ALGOS.has(algo) && scale === 'smoke' ? SMOKE_CONTROLLER_OPTIONS : undefined;
+}
+
+/** TABLE1_METHODS, without the improved DNAS when no latent model is given. */
+function table1Methods(latentModel: string | undefined): readonly string[] {
+  return TABLE1_METHODS.filter((algo) => latentModel !== undefined || !LATENT_MODEL_ALGOS.has(algo));
+}
 
 /** The baselines DNAS is held against in the notebooks' verdicts, and the budgets of that verdict. */
 export const MODERN_BASELINES = ['bananas', 'ls'] as const;
@@ -61,19 +84,16 @@ export const VERDICT_BUDGETS = [150, 300] as const;
 
 /**
  * Table 1's grid: the paper's rows plus every method (TABLE1_METHODS) at 150 and 300 queries ("full"), or every
- * method at `smokeBudget` queries with the smoke controller schedule ("smoke").
+ * method at `smokeBudget` queries with the smoke schedules ("smoke"). The improved DNAS is in the grid
+ * only when `latentModel` (a pretrained latent space's folder) is given.
  */
-export function table1Grid(scale: 'smoke' | 'full', smokeBudget = 20): GridConfig[] {
-  if (scale === 'smoke') {
-    return TABLE1_METHODS.map((algo) => ({
-      label: algo,
-      algo,
-      budget: smokeBudget,
-      algoOptions: CONTROLLER_ALGOS.has(algo) ? SMOKE_CONTROLLER_OPTIONS : undefined,
-    }));
-  }
-  const budgets: Record<string, number[]> = { random: [150, 300, 2000], re: [150, 300, 2000], nao: [150, 300, 2000], semi: [150, 300, 2100], dnas: [150, 300], ls: [150, 300], bananas: [150, 300] };
-  return Object.entries(budgets).flatMap(([algo, list]) => list.map((budget) => ({ label: algo, algo, budget })));
+export function table1Grid(scale: 'smoke' | 'full', smokeBudget = 20, latentModel?: string): GridConfig[] {
+  const methods = table1Methods(latentModel);
+  const paperBudgets: Record<string, number[]> = { random: [150, 300, 2000], re: [150, 300, 2000], nao: [150, 300, 2000], semi: [150, 300, 2100] };
+  return methods.flatMap((algo) => (scale === 'smoke' ? [smokeBudget] : paperBudgets[algo] ?? [150, 300]).map((budget) => {
+    const algoOptions = methodOptions(algo, scale, latentModel);
+    return algoOptions === undefined ? { label: algo, algo, budget } : { label: algo, algo, budget, algoOptions };
+  }));
 }
 
 /**
@@ -81,8 +101,8 @@ export function table1Grid(scale: 'smoke' | 'full', smokeBudget = 20): GridConfi
  * method at 150 and 300 queries ("full"; the budgets where the methods differ most), or the smoke grid.
  * The paper's 2,000-query rows stay on the complete table, where they are comparable in unit.
  */
-export function table1SampleGrid(scale: 'smoke' | 'full', smokeBudget = 20): GridConfig[] {
-  return table1Grid(scale, smokeBudget).filter((config) => config.budget <= 300);
+export function table1SampleGrid(scale: 'smoke' | 'full', smokeBudget = 20, latentModel?: string): GridConfig[] {
+  return table1Grid(scale, smokeBudget, latentModel).filter((config) => config.budget <= 300);
 }
 
 /**
@@ -100,27 +120,39 @@ export const NB201_TABLE1_BUDGETS = [50, 100, 150, 300] as const;
  * ("full"), or every method at `smokeBudget` queries with the smoke controller schedule ("smoke").
  * Controller searches keep their NAS-Bench-101 defaults; evolution takes NB201_EVOLUTION_OPTIONS.
  */
-export function table1Nb201Grid(scale: 'smoke' | 'full', smokeBudget = 20): GridConfig[] {
+export function table1Nb201Grid(scale: 'smoke' | 'full', smokeBudget = 20, latentModel?: string): GridConfig[] {
   const budgets: readonly number[] = scale === 'smoke' ? [smokeBudget] : NB201_TABLE1_BUDGETS;
-  return TABLE1_METHODS.flatMap((algo) => budgets.map((budget) => ({
+  return table1Methods(latentModel).flatMap((algo) => budgets.map((budget) => ({
     label: algo,
     algo,
     budget,
-    algoOptions: algo === 're' ? NB201_EVOLUTION_OPTIONS : CONTROLLER_ALGOS.has(algo) && scale === 'smoke' ? SMOKE_CONTROLLER_OPTIONS : undefined,
+    algoOptions: algo === 're' ? NB201_EVOLUTION_OPTIONS : methodOptions(algo, scale, latentModel),
   })));
 }
 
 /**
  * Table 3's grid: DNAS with dense-sampling and disentanglement each on or off, semi-supervised
- * throughout, 200 queries ("full") or `smokeBudget` with the smoke schedule.
+ * throughout, 200 queries ("full") or `smokeBudget` with the smoke schedule. With `latent` given,
+ * the same 2 × 2 of the improved DNAS follows (labels prefixed 'improved'): dense-sampling
+ * candidates on or off, and disentanglement as the latent space it runs on — the β-VAE (`latent.vae`)
+ * or a deterministic auto-encoder pretrained the same way (`latent.autoencoder`).
  */
-export function table3Grid(scale: 'smoke' | 'full', smokeBudget = 20): GridConfig[] {
-  return TABLE3_PAPER.map(({ dense, disentangle }) => ({
+export function table3Grid(scale: 'smoke' | 'full', smokeBudget = 20, latent?: { readonly vae: string; readonly autoencoder: string }): GridConfig[] {
+  const budget = scale === 'full' ? 200 : smokeBudget;
+  const faithful = TABLE3_PAPER.map(({ dense, disentangle }) => ({
     label: `dense ${dense ? 'Y' : 'N'}, disentangle ${disentangle ? 'Y' : 'N'}`,
     algo: 'dnas',
-    budget: scale === 'full' ? 200 : smokeBudget,
+    budget,
     algoOptions: { dense, disentangle, semiSupervised: true, ...(scale === 'smoke' ? SMOKE_CONTROLLER_OPTIONS : {}) },
   }));
+  if (latent === undefined) return faithful;
+  const improved = TABLE3_PAPER.map(({ dense, disentangle }) => ({
+    label: `improved, dense ${dense ? 'Y' : 'N'}, disentangle ${disentangle ? 'Y' : 'N'}`,
+    algo: 'dnas-acq',
+    budget,
+    algoOptions: { ...methodOptions('dnas-acq', scale, disentangle ? latent.vae : latent.autoencoder), dense },
+  }));
+  return [...faithful, ...improved];
 }
 
 /** A finished grid cell: its config, every seed's result and the seed folders. */

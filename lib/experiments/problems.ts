@@ -14,7 +14,8 @@ import type { Cell } from '../spaces/nasbench101/cell';
 import type { Nb201Cell } from '../spaces/nasbench201/cell';
 import type { Nb201Dataset } from '../spaces/nasbench201/cost';
 import { nasbench201SearchSpace } from '../spaces/nasbench201/search-space';
-import type { SearchBenchmark } from '../search/search';
+import { Rng } from '../random';
+import type { ProbeSet, SearchBenchmark } from '../search/search';
 import { NASBENCH101_CELL_VIEW, nasbench201CellView } from './cell-views';
 
 /** A search problem: a space and a way to make a fresh, budgeted benchmark for each run. */
@@ -250,4 +251,25 @@ async function nasbench201Problem(name: string, dataset: Nb201Dataset): Promise<
 /** A `{matrix, ops}` query without a `hash` of its own to check (what searches propose). */
 function isBareCell(query: Nasbench101Query): query is Cell {
   return (query as { matrix?: unknown }).matrix !== undefined && (query as { hash?: unknown }).hash === undefined;
+}
+
+/** Cells in a problem's probe set (see probeSet). */
+export const PROBE_CELLS = 200;
+
+const probes = new WeakMap<SearchProblem, ProbeSet<unknown>>();
+
+/**
+ * The problem's probe cells: PROBE_CELLS table cells drawn by `Rng('probe')` (the same for every
+ * seed and algorithm) with their search accuracy, for the diagnostics a search reports about its
+ * own model (a predictor's τ, reconstruction); see ProbeSet. Built once per problem and thread.
+ */
+export function probeSet<C>(problem: SearchProblem<C>): ProbeSet<C> {
+  let probe = probes.get(problem as SearchProblem) as ProbeSet<C> | undefined;
+  if (probe === undefined) {
+    const keys = problem.tableKeys();
+    const entries = new Rng('probe').sampleIndices(keys.length, Math.min(PROBE_CELLS, keys.length)).map((i) => problem.tableEntry(keys[i]));
+    probe = { cells: entries.map((e) => e.cell), accuracy: entries.map((e) => e.record.searchAccuracy) };
+    probes.set(problem as SearchProblem, probe as ProbeSet<unknown>);
+  }
+  return probe;
 }

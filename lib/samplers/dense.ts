@@ -32,27 +32,37 @@ export interface DenseSampleInput<C> {
   readonly rng: Rng;
 }
 
-/** The drawn cells and where they came from; every redraw is counted, nothing is dropped silently. */
+/**
+ * The drawn cells and where they came from; every draw is counted, nothing is dropped silently.
+ * For the latent sources (ε1, ε2) the counts add up: `draws` = fromRegion + fromEdge + duplicates
+ * + invalidDecodes + fallbacks.
+ */
 export interface DenseSampleResult<C> {
   readonly cells: C[];
-  /** How many of `cells` came from each source. */
+  /** How many of `cells` came from each source; `uniform` counts ε3's slots and the fallbacks. */
   readonly fromRegion: number;
   readonly fromEdge: number;
   readonly uniform: number;
+  /** Draws made for latent slots: each latent code decoded, plus each uniform draw that filled a latent slot (a fallback). */
+  readonly draws: number;
   /** Decoded latent codes that were not valid cells (redrawn). */
   readonly invalidDecodes: number;
-  /** Draws whose key was excluded or already drawn (redrawn). */
+  /** Decoded latent codes whose cell was excluded or already drawn (redrawn). */
   readonly duplicates: number;
+  /** Latent slots still empty after MAX_ROUNDS rounds, filled by a uniform cell instead (also counted in `uniform`). */
+  readonly fallbacks: number;
+  /** Uniform draws (ε3 or fallback) that repeated an excluded or drawn cell (redrawn; not latent draws). */
+  readonly uniformRepeats: number;
 }
 
-/** Rounds of redrawing before giving up on a source and drawing uniformly instead (counted as uniform). */
+/** Rounds of redrawing before giving up on a source and drawing uniformly instead (counted as fallbacks). */
 const MAX_ROUNDS = 20;
 
 /**
  * Draw `n` distinct cells by dense-sampling. Each slot picks its source with probabilities
  * (ε1, ε2, ε3); latent codes are decoded in one batch per round; invalid decodes and duplicates
- * are redrawn from the same source, at most MAX_ROUNDS rounds, after which remaining slots are
- * filled uniformly (reported in `uniform`).
+ * are redrawn from the same source, at most MAX_ROUNDS rounds, after which remaining latent slots
+ * are filled uniformly (counted in `fallbacks` and in `uniform`).
  * @throws RangeError for n < 0, probabilities outside [0, 1] or summing above 1, or ε2 > 0 without an edge region.
  */
 export function denseSample<C>(n: number, input: DenseSampleInput<C>, probabilities: DenseProbabilities = NASBENCH101_DENSE): DenseSampleResult<C> {
@@ -60,13 +70,10 @@ export function denseSample<C>(n: number, input: DenseSampleInput<C>, probabilit
   const { epsilon1, epsilon2 } = probabilities;
   const seen = new Set<string>(input.exclude);
   const cells: C[] = [];
-  const counts = { fromRegion: 0, fromEdge: 0, uniform: 0, invalidDecodes: 0, duplicates: 0 };
+  const counts = { draws: 0, invalidDecodes: 0, duplicates: 0, uniformRepeats: 0 };
   const accept = (cell: C): boolean => {
     const key = input.space.key(cell);
-    if (seen.has(key)) {
-      counts.duplicates++;
-      return false;
-    }
+    if (seen.has(key)) return false;
     seen.add(key);
     cells.push(cell);
     return true;
@@ -78,10 +85,16 @@ export function denseSample<C>(n: number, input: DenseSampleInput<C>, probabilit
     if (u < epsilon1) wantRegion++;
     else if (u < epsilon1 + epsilon2) wantEdge++;
   }
-  counts.fromRegion = drawLatent(wantRegion, input.region, input, accept, counts);
-  counts.fromEdge = wantEdge > 0 ? drawLatent(wantEdge, input.edgeRegion!, input, accept, counts) : 0;
-  while (cells.length < n) if (accept(input.space.sampleUniform(input.rng))) counts.uniform++;
-  return { cells, ...counts };
+  const fromRegion = drawLatent(wantRegion, input.region, input, accept, counts);
+  const fromEdge = wantEdge > 0 ? drawLatent(wantEdge, input.edgeRegion!, input, accept, counts) : 0;
+  const fallbacks = wantRegion - fromRegion + wantEdge - fromEdge;
+  counts.draws += fallbacks;
+  let uniform = 0;
+  while (cells.length < n) {
+    if (accept(input.space.sampleUniform(input.rng))) uniform++;
+    else counts.uniformRepeats++;
+  }
+  return { cells, fromRegion, fromEdge, uniform, fallbacks, ...counts };
 }
 
 /** Decode latent draws from `region` until `want` cells are accepted or rounds run out; returns how many were. */
@@ -90,14 +103,16 @@ function drawLatent<C>(
   region: PromisingRegion,
   input: DenseSampleInput<C>,
   accept: (cell: C) => boolean,
-  counts: { invalidDecodes: number },
+  counts: { draws: number; invalidDecodes: number; duplicates: number },
 ): number {
   let got = 0;
   for (let round = 0; round < MAX_ROUNDS && got < want; round++) {
     const z = Array.from({ length: want - got }, () => sampleFromRegion(region, input.rng));
+    counts.draws += z.length;
     for (const cell of input.decodeLatent(z)) {
       if (cell === null) counts.invalidDecodes++;
       else if (accept(cell)) got++;
+      else counts.duplicates++;
     }
   }
   return got;

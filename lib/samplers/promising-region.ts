@@ -13,20 +13,24 @@ export interface PromisingRegion {
  * DNAS §Experiments: σ = 0.05, k = 3; e.g. z_7 of the top 3 at −0.28, −0.16, −0.19 gives
  * [−0.33, −0.23] ∪ [−0.21, −0.11] ∪ [−0.24, −0.14] = [−0.33, −0.11].
  * @param topZ [k, latentDim] latent codes (μ) of the top-k architectures.
- * @param sigma half-width of each interval (> 0).
- * @throws RangeError for no codes, ragged codes, a non-finite value, or σ ≤ 0.
+ * @param sigma half-width of each interval (> 0): one for all, or [k, latentDim], one per code and
+ *   dimension (e.g. a multiple of each code's posterior standard deviation).
+ * @throws RangeError for no codes, ragged codes or half-widths, a non-finite value, or σ ≤ 0.
  */
-export function promisingRegion(topZ: readonly (readonly number[])[], sigma: number): PromisingRegion {
+export function promisingRegion(topZ: readonly (readonly number[])[], sigma: number | readonly (readonly number[])[]): PromisingRegion {
   if (topZ.length === 0) throw new RangeError('promisingRegion needs at least one latent code (the top-k)');
-  if (!(sigma > 0 && Number.isFinite(sigma))) throw new RangeError(`sigma must be a finite number > 0: got ${sigma}`);
   const dims = topZ[0].length;
+  const width = typeof sigma === 'number' ? topZ.map((z) => z.map(() => sigma)) : sigma;
+  if (width.length !== topZ.length) throw new RangeError(`sigma has ${width.length} rows for ${topZ.length} latent codes`);
   topZ.forEach((z, i) => {
     if (z.length !== dims) throw new RangeError(`latent code ${i} has ${z.length} dimensions (expected ${dims})`);
+    if (width[i].length !== dims) throw new RangeError(`sigma row ${i} has ${width[i].length} dimensions (expected ${dims})`);
     z.forEach((v, s) => {
       if (!Number.isFinite(v)) throw new RangeError(`latent code ${i}, dimension ${s} is not finite: ${v}`);
+      if (!(width[i][s] > 0 && Number.isFinite(width[i][s]))) throw new RangeError(`sigma must be a finite number > 0: got ${width[i][s]}${typeof sigma === 'number' ? '' : ` (code ${i}, dimension ${s})`}`);
     });
   });
-  return { intervals: Array.from({ length: dims }, (_, s) => mergeIntervals(topZ.map((z) => [z[s] - sigma, z[s] + sigma] as const))) };
+  return { intervals: Array.from({ length: dims }, (_, s) => mergeIntervals(topZ.map((z, i) => [z[s] - width[i][s], z[s] + width[i][s]] as const))) };
 }
 
 /** Union of closed intervals as disjoint sorted intervals. */

@@ -3,6 +3,7 @@
 import { controllerSearch, CONTROLLER_SEARCH_PRESETS, type ControllerSearchOptions } from './controller-search';
 import { bananasSearch, type BananasOptions } from './bananas';
 import { regularizedEvolution, type EvolutionOptions } from './evolution';
+import { latentAcquisitionSearch, type LatentAcquisitionOptions } from './latent-acquisition';
 import { localSearch, type LocalSearchOptions } from './local-search';
 import { randomSearch, type RandomSearchOptions } from './random';
 import type { SearchAlgorithm } from './search';
@@ -18,6 +19,8 @@ function controllerPreset(name: keyof typeof CONTROLLER_SEARCH_PRESETS): Algorit
 /**
  * Name → factory. NAO, SemiNAS and DNAS are one code path (controller-search.ts) with the
  * switches disentangle / dense / semiSupervised; the ablation grid passes them as options.
+ * 'dnas-acq' is the improved DNAS (latent-acquisition.ts): it needs `latentModel`, a pretrained
+ * latent space's folder.
  */
 export const ALGORITHMS: Readonly<Record<string, AlgorithmFactory>> = {
   random: (options) => randomSearch(options as RandomSearchOptions),
@@ -25,6 +28,7 @@ export const ALGORITHMS: Readonly<Record<string, AlgorithmFactory>> = {
   nao: controllerPreset('nao'),
   semi: controllerPreset('semi'),
   dnas: controllerPreset('dnas'),
+  'dnas-acq': (options) => latentAcquisitionSearch('dnas-acq', options as unknown as LatentAcquisitionOptions),
   ls: (options) => localSearch(options as LocalSearchOptions),
   bananas: (options) => bananasSearch(options as BananasOptions),
 };

@@ -10,6 +10,7 @@ import { denseSample, type DenseProbabilities } from '../samplers/dense';
 import { promisingRegion, type PromisingRegion } from '../samplers/promising-region';
 import type { SearchSpace } from '../spaces/search-space';
 import { checkLimitReachable, edgeSelection, FlopsGate, limitSettings, resolveFlopsLimit, type FlopsLimit, type FlopsLimitedSearch, type ResolvedFlopsLimit } from './flops-limit';
+import { probeScores, type ProbeScores } from './latent-probe';
 import type { SearchSession } from './search';
 
 /** The three switches of the ablation grid (DNAS Table 3) and the rest of the schedule. */
@@ -247,6 +248,7 @@ async function runControllerSearch<C>(session: SearchSession<C>, settings: Setti
   const split = splitBudget(session.budget, settings.iterations);
   const rng = session.rng;
   const gate = limit?.gate ?? null;
+  const log = new SearchDiagnostics(session);
   proposeUniform(session, split.initial, rng.fork('initial'), 'initial', gate);
   const controller = createController(session.space, { ...settings.controller, seed: rng.fork('controller').intSeed() });
   try {
@@ -255,15 +257,16 @@ async function runControllerSearch<C>(session: SearchSession<C>, settings: Setti
       const labelled = labelledData(session);
       const warm = l > 0;
       trainSteps(controller, labelled, warm ? settings.warmStepsLabelled : settings.stepsLabelled, settings.batchSize, iterationRng.fork('train-labelled'));
-      const pseudo = settings.semiSupervised ? pseudoLabel(session, controller, settings, limit, iterationRng.fork('unlabelled')) : null;
+      const pseudo = settings.semiSupervised ? pseudoLabel(session, controller, settings, limit, iterationRng.fork('unlabelled'), log) : null;
       if (pseudo !== null) {
         const combined = { tokens: [...labelled.tokens, ...pseudo.tokens], accuracy: [...labelled.accuracy, ...pseudo.accuracy], flopsM: [...labelled.flopsM, ...pseudo.flopsM] };
         trainSteps(controller, combined, warm ? settings.warmStepsCombined : settings.stepsCombined, settings.batchSize, iterationRng.fork('train-combined'));
       }
+      log.afterTraining(l, labelled.tokens.length, controller);
       const wanted = Math.min(split.perIteration, session.remaining);
       const found = settings.rankByPredictor
         ? proposeRanked(session, controller, latentCandidates(session, controller, pseudo, wanted, settings, limit), wanted, 'latent')
-        : proposeByLatentSteps(session, controller, pseudo, wanted, settings, limit);
+        : proposeByLatentSteps(session, controller, pseudo, wanted, settings, limit, log);
       // A partial table can leave the latent steps short of in-domain cells: top up uniformly,
       // tagged 'top-up' in the log's source and counted in the result's queriedByOrigin.
       const topUpRng = iterationRng.fork('top-up');
@@ -272,7 +275,53 @@ async function runControllerSearch<C>(session: SearchSession<C>, settings: Setti
     }
     proposeUniform(session, session.remaining, rng.fork('final-top-up'), 'top-up', gate);
   } finally {
+    log.write();
     controller.dispose();
+  }
+}
+
+/** Dense-sampling counts summed over a run's iterations (DenseSampleResult's counts). */
+type DenseCounts = Record<'draws' | 'fromRegion' | 'fromEdge' | 'uniform' | 'duplicates' | 'invalidDecodes' | 'fallbacks' | 'uniformRepeats', number>;
+
+/** One iteration's model scores on the probe cells, after training. */
+interface IterationScores extends ProbeScores {
+  readonly iteration: number;
+  /** Labelled cells the controller had been trained on. */
+  readonly labelled: number;
+}
+
+/**
+ * What a controller search reports in its result's `diagnostics`: `acceptedEta` (η1 of each queried
+ * latent-step cell: counts by value), `dense` (dense-sampling counts summed over iterations; absent
+ * without semi-supervision) and `iterations` (the model's probe scores after each iteration's
+ * training; absent when the runner gave no probe cells).
+ */
+class SearchDiagnostics<C> {
+  private readonly eta: Record<string, number> = {};
+  private dense: DenseCounts | null = null;
+  private readonly iterations: IterationScores[] = [];
+
+  constructor(private readonly session: SearchSession<C>) {}
+
+  acceptedEta(eta: number): void {
+    this.eta[String(eta)] = (this.eta[String(eta)] ?? 0) + 1;
+  }
+
+  denseSampled(counts: DenseCounts): void {
+    const sum = this.dense ?? { draws: 0, fromRegion: 0, fromEdge: 0, uniform: 0, duplicates: 0, invalidDecodes: 0, fallbacks: 0, uniformRepeats: 0 };
+    for (const key of Object.keys(sum) as (keyof DenseCounts)[]) sum[key] += counts[key];
+    this.dense = sum;
+  }
+
+  afterTraining(iteration: number, labelled: number, controller: Controller): void {
+    if (this.session.probe === null) return;
+    this.iterations.push({ iteration, labelled, ...probeScores(controller, this.session.space, this.session.probe) });
+  }
+
+  write(): void {
+    this.session.diagnose('acceptedEta', this.eta);
+    if (this.dense !== null) this.session.diagnose('dense', this.dense);
+    if (this.iterations.length > 0) this.session.diagnose('iterations', this.iterations);
   }
 }
 
@@ -322,7 +371,7 @@ interface PseudoLabelled<C> {
  * Algorithm 1 lines 7–8. The unlabelled cells are not held to the limit: they are never queried,
  * and cells on both sides of it teach the FLOPs predictor where the limit lies.
  */
-function pseudoLabel<C>(session: SearchSession<C>, controller: Controller, settings: Settings, limit: RunLimit<C> | null, rng: Rng): PseudoLabelled<C> {
+function pseudoLabel<C>(session: SearchSession<C>, controller: Controller, settings: Settings, limit: RunLimit<C> | null, rng: Rng, log: SearchDiagnostics<C>): PseudoLabelled<C> {
   const space = session.space;
   const exclude = new Set(session.history.map((e) => e.key));
   const decodeLatent = (z: number[][]) => controller.decode(z).map((tokens) => space.decode(tokens));
@@ -330,6 +379,7 @@ function pseudoLabel<C>(session: SearchSession<C>, controller: Controller, setti
   const probabilities = settings.dense ? (settings.probabilities ?? UNLIMITED_DENSE) : { epsilon1: 0, epsilon2: 0 };
   const edgeRegion = limit !== null && probabilities.epsilon2 > 0 ? flopsEdgeRegion(session, controller, settings, limit) : undefined;
   const drawn = denseSample(settings.unlabelled, { space, decodeLatent, region, exclude, rng, ...(edgeRegion ? { edgeRegion } : {}) }, probabilities);
+  log.denseSampled(drawn);
   if (limit !== null) {
     limit.gate.count('dense-region', drawn.fromRegion);
     limit.gate.count('dense-edge', drawn.fromEdge);
@@ -370,7 +420,7 @@ function topCodes<C>(session: SearchSession<C>, controller: Controller, k: numbe
  */
 function forEachLatentDecode<C>(
   session: SearchSession<C>, controller: Controller, pseudo: PseudoLabelled<C> | null,
-  sizes: { starts: number; accepted: number }, settings: { maxEta: number; patience: number }, limit: RunLimit<C> | null, onNew: (cell: C) => boolean,
+  sizes: { starts: number; accepted: number }, settings: { maxEta: number; patience: number }, limit: RunLimit<C> | null, onNew: (cell: C, eta: number) => boolean,
 ): void {
   const space = session.space;
   const ranked = [
@@ -382,14 +432,14 @@ function forEachLatentDecode<C>(
   const z = controller.encode(pool.slice(0, sizes.starts).map((s) => space.encode(s.cell))).mu;
   const seen = new Set(session.history.map((e) => e.key));
   const flopsRatio = limit?.flopsStepRatio ?? 0;
-  growingLatentSearch(controller, z, (tokens) => {
+  growingLatentSearch(controller, z, (tokens, _index, eta) => {
     const cell = space.decode(tokens);
     if (cell === null || session.done) return false;
     const key = space.key(cell);
     if (seen.has(key)) return false;
     seen.add(key);
     if (limit !== null && !limit.gate.admits(cell, 'latent')) return false;
-    return onNew(cell);
+    return onNew(cell, eta);
   }, { wanted: sizes.accepted, maxEta: settings.maxEta, patience: settings.patience, ...(flopsRatio > 0 ? { flopsRatio } : {}) });
 }
 
@@ -407,12 +457,15 @@ function topFeasible<C, T extends { cell: C }>(ranked: readonly T[], count: numb
  * Query each new latent-step decode at once until `wanted` new in-domain cells were queried or
  * the step limit is reached. Returns how many were queried.
  */
-function proposeByLatentSteps<C>(session: SearchSession<C>, controller: Controller, pseudo: PseudoLabelled<C> | null, wanted: number, settings: Settings, limit: RunLimit<C> | null): number {
+function proposeByLatentSteps<C>(session: SearchSession<C>, controller: Controller, pseudo: PseudoLabelled<C> | null, wanted: number, settings: Settings, limit: RunLimit<C> | null, log: SearchDiagnostics<C>): number {
   if (wanted <= 0) return 0;
   let found = 0;
-  forEachLatentDecode(session, controller, pseudo, { starts: startCount(settings, wanted), accepted: wanted }, settings, limit, (cell) => {
+  forEachLatentDecode(session, controller, pseudo, { starts: startCount(settings, wanted), accepted: wanted }, settings, limit, (cell, eta) => {
     const isNew = session.propose(cell, { origin: 'latent' }).outcome === 'new';
-    if (isNew) found++;
+    if (isNew) {
+      found++;
+      log.acceptedEta(eta);
+    }
     return isNew;
   });
   return found;

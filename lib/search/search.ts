@@ -32,6 +32,19 @@ export interface SearchContext<C, R extends BenchmarkRecord = BenchmarkRecord> {
   readonly budget: number;
   /** Aborts the search at its next proposal (the runner uses it to simulate a kill). */
   readonly signal?: AbortSignal;
+  /** Cells with known accuracy for diagnostics only (see `SearchSession.probe`); never charged, never a decision input. */
+  readonly probe?: ProbeSet<C>;
+}
+
+/**
+ * Labelled cells an algorithm may score its own model on, to report how good the model is (e.g. a
+ * predictor's Kendall τ after each iteration). They are the runner's fixed draw from the table, the
+ * same for every seed; using them to choose what to query would leak the table, so no algorithm does.
+ */
+export interface ProbeSet<C> {
+  readonly cells: readonly C[];
+  /** Search accuracy of each cell (fractions of 1). */
+  readonly accuracy: readonly number[];
 }
 
 /** Harness settings. */
@@ -84,6 +97,11 @@ export interface SearchResult {
    * e.g. 'initial', 'latent', 'top-up'; 'main' when it names none). Sums to `queried`.
    */
   readonly queriedByOrigin: Readonly<Record<string, number>>;
+  /**
+   * What the algorithm reports about its own workings (JSON values by name, e.g. a controller
+   * search's η histogram and per-iteration predictor scores); absent when it reports nothing.
+   */
+  readonly diagnostics?: Readonly<Record<string, unknown>>;
 }
 
 /** A search algorithm: spends `session` until `session.done`; never names a space. */
@@ -110,6 +128,8 @@ export class SearchSession<C, R extends BenchmarkRecord = BenchmarkRecord> {
   readonly space: SearchSpace<C>;
   readonly rng: Rng;
   readonly budget: number;
+  /** The runner's diagnostic cells (see ProbeSet), or null when none were given. */
+  readonly probe: ProbeSet<C> | null;
   private readonly benchmark: SearchBenchmark<C, R>;
   private readonly signal?: AbortSignal;
   private readonly maxFreeStreak: number;
@@ -117,6 +137,7 @@ export class SearchSession<C, R extends BenchmarkRecord = BenchmarkRecord> {
   private readonly evaluated: Evaluated<C, R>[] = [];
   private readonly byOrigin: Record<string, number> = {};
   private readonly curve: number[] = [];
+  private readonly notes: Record<string, unknown> = {};
   private proposalCount = 0;
   private outOfDomainCount = 0;
   private repeatCount = 0;
@@ -138,6 +159,21 @@ export class SearchSession<C, R extends BenchmarkRecord = BenchmarkRecord> {
     this.benchmark = context.benchmark;
     this.signal = context.signal;
     this.source = options.source ?? '';
+    this.probe = context.probe ?? null;
+  }
+
+  /**
+   * Record a diagnostic under `name` (a JSON value; a later call with the same name replaces it).
+   * It ends up in the result's `diagnostics`.
+   * @throws RangeError when the value does not survive JSON (undefined, a function, a non-finite number).
+   */
+  diagnose(name: string, value: unknown): void {
+    const json = JSON.stringify(value, (_k, v: unknown) => {
+      if (typeof v === 'number' && !Number.isFinite(v)) throw new RangeError(`diagnostic '${name}' holds a non-finite number: ${v}`);
+      return v;
+    });
+    if (json === undefined) throw new RangeError(`diagnostic '${name}' is not a JSON value: got ${typeof value}`);
+    this.notes[name] = JSON.parse(json);
   }
 
   /** True once `budget` distinct in-domain cells have been queried. */
@@ -204,6 +240,7 @@ export class SearchSession<C, R extends BenchmarkRecord = BenchmarkRecord> {
       outOfDomain: this.outOfDomainCount,
       repeats: this.repeatCount,
       queriedByOrigin: { ...this.byOrigin },
+      ...(Object.keys(this.notes).length > 0 ? { diagnostics: structuredClone(this.notes) } : {}),
     };
   }
 

@@ -7,6 +7,7 @@ import {
   NB201_TABLE1_BUDGETS,
   runGrid,
   SMOKE_CONTROLLER_OPTIONS,
+  SMOKE_LATENT_OPTIONS,
   table1Grid,
   table1Nb201Grid,
   table3Grid,
@@ -32,6 +33,23 @@ describe('table grids', () => {
   it('hold the paper\'s Table 1 budgets plus every method at 150 and 300', () => {
     const names = table1Grid('full').map((c) => `${c.algo}-${c.budget}`);
     expect(names).toEqual(['random-150', 'random-300', 'random-2000', 're-150', 're-300', 're-2000', 'nao-150', 'nao-300', 'nao-2000', 'semi-150', 'semi-300', 'semi-2100', 'dnas-150', 'dnas-300', 'ls-150', 'ls-300', 'bananas-150', 'bananas-300']);
+  });
+  it('add the improved DNAS at 150 and 300 (and every NAS-Bench-201 budget) when a latent model is given', () => {
+    const names = table1Grid('full', 20, '/models/m').map((c) => `${c.algo}-${c.budget}`);
+    expect(names.filter((n) => n.startsWith('dnas-acq'))).toEqual(['dnas-acq-150', 'dnas-acq-300']);
+    expect(table1Grid('full', 20, '/models/m').find((c) => c.algo === 'dnas-acq')!.algoOptions).toEqual({ latentModel: '/models/m' });
+    expect(table1Grid('smoke', 12, '/models/m').find((c) => c.algo === 'dnas-acq')!.algoOptions).toEqual({ latentModel: '/models/m', ...SMOKE_LATENT_OPTIONS });
+    expect(table1Nb201Grid('full', 20, '/m').filter((c) => c.algo === 'dnas-acq').map((c) => c.budget)).toEqual([50, 100, 150, 300]);
+    // without a model the grid is the one before the improved DNAS existed
+    expect(table1Grid('full').some((c) => c.algo === 'dnas-acq')).toBe(false);
+  });
+  it('hold the improved ablation beside the faithful one: dense on/off, disentangle as the β-VAE or the auto-encoder', () => {
+    const grid = table3Grid('full', 20, { vae: '/vae', autoencoder: '/ae' });
+    expect(grid).toHaveLength(8);
+    expect(grid.slice(4).map((c) => [c.algo, c.budget, c.algoOptions?.dense, c.algoOptions?.latentModel])).toEqual([
+      ['dnas-acq', 200, false, '/ae'], ['dnas-acq', 200, false, '/vae'], ['dnas-acq', 200, true, '/ae'], ['dnas-acq', 200, true, '/vae'],
+    ]);
+    expect(grid.slice(4).map((c) => c.label)).toEqual(['improved, dense N, disentangle N', 'improved, dense N, disentangle Y', 'improved, dense Y, disentangle N', 'improved, dense Y, disentangle Y']);
   });
   it('hold the 2 × 2 ablation at 200 queries', () => {
     const grid = table3Grid('full');

@@ -39,6 +39,21 @@ describe('denseSample', () => {
     expect(result.fromRegion).toBeLessThanOrEqual(2);
     expect(result.duplicates).toBeGreaterThan(0);
     expect(result.uniform).toBe(50 - result.fromRegion);
+    expect(result.fallbacks).toBe(50 - result.fromRegion);
+  });
+  it('counts add up: draws = region cells + duplicates + invalid + fallbacks, on every mix of outcomes', () => {
+    const exclude = new Set(['600', '700']);
+    // region [0.45, 0.75] yields all four outcomes: invalid (450..499), excluded, new cells, and (narrow) fallbacks
+    for (const [centre, half, n] of [[0.6, 0.15, 300], [0.6, 0.001, 40], [0.3, 0.1, 20]] as const) {
+      const result = denseSample(n, { space: toySpace, decodeLatent, region: promisingRegion([[centre]], half), exclude, rng: new Rng(7) }, { epsilon1: 0.8, epsilon2: 0 });
+      expect(result.draws).toBe(result.fromRegion + result.fromEdge + result.duplicates + result.invalidDecodes + result.fallbacks);
+      expect(result.cells).toHaveLength(n);
+      expect(result.fromRegion + result.fromEdge + result.uniform).toBe(n);
+    }
+    // the third region decodes to 200..400 only: every latent draw is invalid, every latent slot falls back
+    const invalidOnly = denseSample(20, { space: toySpace, decodeLatent, region: promisingRegion([[0.3]], 0.1), rng: new Rng(8) }, { epsilon1: 1, epsilon2: 0 });
+    expect([invalidOnly.fromRegion, invalidOnly.fallbacks, invalidOnly.duplicates]).toEqual([0, 20, 0]);
+    expect(invalidOnly.invalidDecodes).toBe(20 * 20); // 20 slots × MAX_ROUNDS rounds
   });
   it('is deterministic for a seed', () => {
     const region = promisingRegion([[0.7]], 0.25);

@@ -70,6 +70,29 @@ describe('controllerSearch', () => {
     expect(ranked.some((r) => typeof r.predictedAccuracy === 'number')).toBe(true);
   });
 
+  it('reports its workings: η of each latent-step query, dense-sampling counts that add up, probe scores per iteration', async () => {
+    const probe = { cells: Array.from({ length: 30 }, (_, i) => i * 4), accuracy: Array.from({ length: 30 }, (_, i) => (i * 4) / SIZE) };
+    const benchmark = toyBenchmark(SIZE, { inTable: (c) => c % 3 !== 0 });
+    const options = { ...CONTROLLER_SEARCH_PRESETS.dnas, ...FAST, probabilities: { epsilon1: 0.5, epsilon2: 0 } };
+    const result = await runSearch(controllerSearch('dnas', options), { space, benchmark, rng: new Rng(9), budget: 24, probe });
+    const d = result.diagnostics as { acceptedEta: Record<string, number>; dense: Record<string, number>; iterations: { iteration: number; predictorKendallTau: number | null; exactReconstruction: number; klNats: number | null }[] };
+    expect(Object.values(d.acceptedEta).reduce((a, b) => a + b, 0)).toBe(result.queriedByOrigin.latent ?? 0);
+    expect(Object.keys(d.acceptedEta).every((eta) => Number.isInteger(Number(eta)) && Number(eta) >= 1 && Number(eta) <= FAST.maxEta)).toBe(true);
+    expect(d.dense.draws).toBe(d.dense.fromRegion + d.dense.fromEdge + d.dense.duplicates + d.dense.invalidDecodes + d.dense.fallbacks);
+    expect(d.dense.draws).toBeGreaterThan(0);
+    // one unlabelled set per iteration
+    expect(d.dense.fromRegion + d.dense.fromEdge + d.dense.uniform).toBe(splitBudget(24).iterations * FAST.unlabelled);
+    expect(d.iterations.map((i) => i.iteration)).toEqual([0, 1]);
+    for (const it of d.iterations) {
+      expect(it.exactReconstruction).toBeGreaterThanOrEqual(0);
+      expect(it.exactReconstruction).toBeLessThanOrEqual(1);
+      expect(it.klNats).toBeGreaterThanOrEqual(0);
+    }
+    // without a probe there are no iteration scores; NAO (no semi-supervision) has no dense counts
+    const nao = await runSearch(controllerSearch('nao', { ...CONTROLLER_SEARCH_PRESETS.nao, ...FAST }), { space, benchmark: toyBenchmark(SIZE), rng: new Rng(9), budget: 24 });
+    expect(Object.keys(nao.diagnostics ?? {})).toEqual(['acceptedEta']);
+  });
+
   it('rejects dense-sampling without the semi-supervised set it draws', () => {
     expect(() => controllerSearch('bad', { disentangle: true, dense: true, semiSupervised: false })).toThrow(
       'dense-sampling draws the unlabelled cells: it needs semiSupervised: true',

@@ -135,4 +135,41 @@ describe('trainMlpEnsemble', () => {
     const b = trainMlpEnsemble(X, Y, INPUT, new Rng(3));
     expect(a.predict(X[0])).toEqual(b.predict(X[0]));
   });
+
+  it('learns from dense rows, and its input gradients equal finite differences of each member', () => {
+    const rng = new Rng(9);
+    const x = Array.from({ length: 120 }, () => Float64Array.from({ length: 5 }, () => rng.normal()));
+    const y = x.map((r) => 0.9 + 0.02 * Math.tanh(r[0]) - 0.01 * r[1]);
+    const model = trainMlpEnsemble(x, y, 5, new Rng(1), { members: 3, hidden: [16, 16], epochs: 60 });
+    // the fit follows the target's sign on the first two inputs
+    const base = Float64Array.from([0, 0, 0, 0, 0]);
+    expect(model.predict(Float64Array.from([1.5, 0, 0, 0, 0])).mean).toBeGreaterThan(model.predict(base).mean);
+    expect(model.predict(Float64Array.from([0, 1.5, 0, 0, 0])).mean).toBeLessThan(model.predict(base).mean);
+    const row = x[3];
+    const { members, gradients } = model.gradients(row);
+    expect(members).toHaveLength(3);
+    const h = 1e-6;
+    for (let d = 0; d < 5; d++) {
+      const moved = Float64Array.from(row);
+      moved[d] += h;
+      const after = model.gradients(moved).members;
+      members.forEach((m, k) => expect(gradients[k][d]).toBeCloseTo((after[k] - m) / h, 4));
+    }
+  });
+
+  it('stops each member after maxSteps, and rejects mixed or wrong-length dense rows', () => {
+    const rng = new Rng(4);
+    const x = Array.from({ length: 64 }, () => Float64Array.from({ length: 3 }, () => rng.normal()));
+    const y = x.map((r) => r[0]);
+    // 64 rows, batch 32: 2 steps an epoch; maxSteps 3 stops in the second epoch, the same as epochs 100 with maxSteps 3
+    const a = trainMlpEnsemble(x, y, 3, new Rng(2), { members: 1, epochs: 2, maxSteps: 3 });
+    const b = trainMlpEnsemble(x, y, 3, new Rng(2), { members: 1, epochs: 100, maxSteps: 3 });
+    const c = trainMlpEnsemble(x, y, 3, new Rng(2), { members: 1, epochs: 2 });
+    expect(a.predict(x[0])).toEqual(b.predict(x[0]));
+    expect(a.predict(x[0])).not.toEqual(c.predict(x[0]));
+    expect(() => trainMlpEnsemble([x[0], [0]], [0, 1], 3, new Rng(0))).toThrow('row 1 is sparse but row 0 is dense');
+    expect(() => trainMlpEnsemble([x[0], Float64Array.of(1, 2)], [0, 1], 3, new Rng(0))).toThrow('row 1 has 2 values (expected 3)');
+    expect(() => a.gradients([0] as never)).toThrow('gradients need a dense row (Float64Array)');
+    expect(() => trainMlpEnsemble(x, y, 3, new Rng(0), { maxSteps: 0 })).toThrow('maxSteps must be a positive integer: got 0');
+  });
 });
