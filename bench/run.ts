@@ -1,5 +1,5 @@
 // Runs the benchmarks (all, or those named) and writes their JSON to bench/results/<name>.json.
-// Timings live here, never in tests. Usage: npm run bench [-- enumerate complete-table hash controller evolution pretrain latent-capacity supernet supernet-pool …]
+// Timings live here, never in tests. Usage: npm run bench [-- enumerate complete-table hash controller evolution pretrain latent-capacity latent-locality supernet supernet-pool …]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchCompleteTable } from './complete-table';
@@ -8,6 +8,7 @@ import { benchEnumerate } from './enumerate';
 import { benchEvolution } from './evolution';
 import { benchHash } from './hash';
 import { benchLatentCapacity } from './latent-capacity';
+import { benchLatentLocality } from './latent-locality';
 import { benchPretrain } from './pretrain';
 import { benchSupernet } from './supernet';
 import { benchSupernetPool } from './supernet-pool';
@@ -20,6 +21,7 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   evolution: () => benchEvolution(),
   pretrain: () => benchPretrain(),
   'latent-capacity': () => benchLatentCapacity(),
+  'latent-locality': () => benchLatentLocality(),
   supernet: () => benchSupernet(),
   'supernet-pool': () => benchSupernetPool(),
 };

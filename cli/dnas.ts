@@ -12,10 +12,11 @@ import { loadNasbench101Space } from '../lib/spaces/nasbench101/space';
 const USAGE = `usage:
   dnas cell hash|params|flops|encode|describe --cell '{"matrix": [[...]], "ops": [...]}'
   dnas space stats [--data-dir DIR]   the space, the complete test table (coverage 1.0) and the 30k validation sample
-  dnas search --space nb101|nb101-30k|nb201|nb201-cifar100|nb201-imagenet16-120 --algo dnas|dnas-acq|semi|nao|re|random|ls|bananas --budget N --seeds A-B [--experiment NAME] [--workers W] [--latent-model DIR]
+  dnas search --space nb101|nb101-30k|nb201|nb201-cifar100|nb201-imagenet16-120 --algo dnas|dnas-acq|semi|nao|re|random|ls|bananas --budget N --seeds A-B [--experiment NAME] [--workers W] [--latent-model DIR] [--options JSON]
     runs seeds A..B (resumable: finished seeds are skipped) under results/<experiment>/<algo>-<budget>/seed-<k>/
     dnas-acq (the improved DNAS) runs on a pretrained latent space: --latent-model DIR, else the space's default
     one from .cache/latent/ (pretrained first if missing, as \`dnas controller pretrain\` does)
+    --options: the algorithm's settings as JSON, e.g. '{"acquisition": "ei", "dense": false}' (a new experiment name keeps them apart)
     nb101: every NAS-Bench-101 cell, searched and reported on test accuracy (108 epochs, first run; the only complete metric)
     nb101-30k: the 30,001-cell sample, searched on validation accuracy, reported on the test accuracy of the cell picked
     nb201*: NAS-Bench-201 on CIFAR-10 / CIFAR-100 / ImageNet16-120, searched on 200-epoch validation, reported on 200-epoch test accuracy
@@ -79,7 +80,7 @@ function parseOptions(argv: string[]) {
       allowPositionals: true,
       options: { cell: { type: 'string' }, hash: { type: 'string' }, source: { type: 'string' }, 'data-dir': { type: 'string' }, quick: { type: 'boolean' },
         space: { type: 'string' }, algo: { type: 'string' }, budget: { type: 'string' }, seeds: { type: 'string' },
-        experiment: { type: 'string' }, workers: { type: 'string' }, results: { type: 'string' }, 'latent-model': { type: 'string' },
+        experiment: { type: 'string' }, workers: { type: 'string' }, results: { type: 'string' }, 'latent-model': { type: 'string' }, options: { type: 'string' },
         beta: { type: 'string' }, steps: { type: 'string' }, seed: { type: 'string' }, scale: { type: 'string' }, capacity: { type: 'string' }, 'free-bits': { type: 'string' } },
     });
   } catch (error) {
@@ -195,7 +196,7 @@ async function queryCommand(values: { hash?: string; cell?: string; source?: str
   };
 }
 
-async function searchCommand(values: { space?: string; algo?: string; budget?: string; seeds?: string; experiment?: string; workers?: string; 'latent-model'?: string }): Promise<unknown> {
+async function searchCommand(values: { space?: string; algo?: string; budget?: string; seeds?: string; experiment?: string; workers?: string; 'latent-model'?: string; options?: string }): Promise<unknown> {
   for (const flag of ['space', 'algo', 'budget', 'seeds'] as const) {
     if (values[flag] === undefined) throw new UsageError(`dnas search needs --${flag}`);
   }
@@ -206,14 +207,26 @@ async function searchCommand(values: { space?: string; algo?: string; budget?: s
   const { parseSeedRange, runSearchCli } = require('../lib/experiments/cli') as typeof import('../lib/experiments/cli');
   const { LATENT_MODEL_ALGOS } = require('../lib/experiments/grid') as typeof import('../lib/experiments/grid');
   const seeds = parseSeedRange(values.seeds!);
-  let algoOptions: Record<string, unknown> | undefined;
+  let algoOptions: Record<string, unknown> | undefined = values.options === undefined ? undefined : parseOptionsJson(values.options);
   if (LATENT_MODEL_ALGOS.has(values.algo!)) {
     const { searchLatentModel } = require('../lib/experiments/search-latent-model') as typeof import('../lib/experiments/search-latent-model');
-    algoOptions = { latentModel: values['latent-model'] ?? (await searchLatentModel(values.space!)) };
+    algoOptions = { ...algoOptions, latentModel: values['latent-model'] ?? (await searchLatentModel(values.space!)) };
   } else if (values['latent-model'] !== undefined) {
     throw new UsageError(`--latent-model is for ${[...LATENT_MODEL_ALGOS].join(', ')}: got --algo ${values.algo}`);
   }
   return runSearchCli({ space: values.space!, algo: values.algo!, budget, seeds, experiment: values.experiment, workers, ...(algoOptions ? { algoOptions } : {}) });
+}
+
+/** `--options`: a JSON object of algorithm settings. */
+function parseOptionsJson(text: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--options is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`--options must be a JSON object of algorithm settings: got ${text}`);
+  return value as Record<string, unknown>;
 }
 
 function resultsCommand(sub: string | undefined, names: string[], resultsDir: string | undefined): unknown {

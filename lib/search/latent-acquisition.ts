@@ -87,12 +87,13 @@ type Settings = Required<Omit<LatentAcquisitionOptions, 'predictor'>> & { predic
  */
 export function latentAcquisitionSearch(name: string, options: LatentAcquisitionOptions): SearchAlgorithm {
   const settings = resolveSettings(options);
+  let backend: string | null = null;
   return {
     name,
     settings,
-    backend: () => backendName,
+    backend: () => backend,
     async run<C>(session: SearchSession<C>): Promise<void> {
-      backendName = (await initBackend({ quiet: true })).name;
+      backend = (await initBackend({ quiet: true })).name;
       const controller = Controller.load(settings.latentModel, session.space);
       try {
         runLatentAcquisition(session, controller, settings);
@@ -102,8 +103,6 @@ export function latentAcquisitionSearch(name: string, options: LatentAcquisition
     },
   };
 }
-
-let backendName: string | null = null;
 
 function resolveSettings(options: LatentAcquisitionOptions): Settings {
   if (typeof options.latentModel !== 'string' || options.latentModel === '') throw new RangeError(`latentModel must name a saved controller's folder: got ${JSON.stringify(options.latentModel)}`);
@@ -294,7 +293,7 @@ function promisingRegionOf(top: readonly Code[], settings: Settings) {
  * σ ≈ 1 is the prior's, and the decoder ignores it); steps and regions leave it where it is.
  * Without this, whitened steps spend their length on inactive units, where σ is largest.
  */
-const INACTIVE_SPREAD = 0.5;
+export const INACTIVE_SPREAD = 0.5;
 
 /**
  * The spread a step or region is measured in: the posterior σ of a β-VAE's code, or for a

@@ -171,6 +171,31 @@ describe('dnas controller pretrain', () => {
     expect(again.heldOutExactReconstruction).toBe(first.heldOutExactReconstruction);
   }, 120_000);
 
+  it('searches with the improved DNAS on a pretrained latent space given by --latent-model, with settings from --options', () => {
+    const model = run('--space', 'nb201', '--scale', 'smoke', '--steps', '20');
+    const results = mkdtempSync(join(tmpdir(), 'dnas-acq-cli-'));
+    try {
+      const args = ['search', '--space', 'nb201', '--algo', 'dnas-acq', '--budget', '20', '--seeds', '0-1', '--workers', '0', '--latent-model', String(model.dir), '--options', '{"starts": 3, "regionDraws": 20}'];
+      const search = () => JSON.parse(execFileSync(process.execPath, [join(ROOT, 'cli', 'dnas.cjs'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, DNAS_CACHE_DIR: cacheDir, DNAS_RESULTS_DIR: results } }));
+      const first = search();
+      expect(first.perSeed.map((s: { skipped: boolean }) => s.skipped)).toEqual([false, false]);
+      const config = JSON.parse(readFileSync(join(first.dir, 'seed-0', 'config.json'), 'utf8'));
+      expect(config.algoOptions).toEqual({ starts: 3, regionDraws: 20, latentModel: model.dir });
+      expect(config.settings.latentModelSha256).toMatch(/^[0-9a-f]{16}$/);
+      expect(search().perSeed.map((s: { skipped: boolean }) => s.skipped)).toEqual([true, true]);
+    } finally {
+      rmSync(results, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('refuses --latent-model for a search that has no latent space, and --options that is not a JSON object (exit code 2)', () => {
+    for (const extra of [['--algo', 'random', '--latent-model', '/tmp'], ['--algo', 'random', '--options', '[1]'], ['--algo', 'random', '--options', '{oops']]) {
+      const result = spawnSync(process.execPath, [join(ROOT, 'cli', 'dnas.cjs'), 'search', '--space', 'nb201', '--budget', '5', '--seeds', '0', ...extra], { encoding: 'utf8', env: { ...process.env, DNAS_CACHE_DIR: cacheDir } });
+      expect(result.status, extra.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(/--latent-model is for dnas-acq|--options must be a JSON object|--options is not valid JSON/);
+    }
+  }, 60_000);
+
   it('states β in textbook units', () => {
     const out = run('--space', 'nb201', '--scale', 'smoke', '--steps', '5', '--beta', '4');
     expect(out.beta).toBe(4);
