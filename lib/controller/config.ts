@@ -20,6 +20,16 @@ export interface TokenGrammar {
   validNextTokens?(prefix: readonly number[]): boolean[];
   /** Optional fast form of `validNextTokens` for a whole sequence under teacher forcing: [sequenceLength·vocabSize] 0/1. */
   validTokenMasks?(tokens: readonly number[]): Uint8Array;
+  /** Optional fast form of `validNextTokens` for decoding: a cursor advanced token by token (no prefix replayed). */
+  validTokenCursor?(): ValidTokenCursor;
+}
+
+/** One sequence being decoded: the valid tokens at its next position, advanced token by token. */
+export interface ValidTokenCursor {
+  /** The tokens allowed at the next position (= validNextTokens(tokens pushed so far)). */
+  next(): boolean[];
+  /** Append a token. @throws when it is not among `next()`. */
+  push(token: number): void;
 }
 
 /** The weights of Eq 5: L = α·L_acc + λ·L_flops + μ·L_rec + β·L_kl. */

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Rng } from '../random';
-import { resolveConfig, validateConfig, type ControllerConfig, type ControllerOptions, type TokenGrammar } from './config';
+import { resolveConfig, validateConfig, type ControllerConfig, type ControllerOptions, type TokenGrammar, type ValidTokenCursor } from './config';
 import { scoped } from './fast-ops';
 import { MaskMemo } from './mask-memo';
 import { lstmStep, newTrace, stackedKernel, type LstmTrace } from './lstm';
@@ -282,6 +282,7 @@ export class Controller {
         tf.dispose([h, c]);
         return trace;
       });
+    const cursors = this.grammar.validTokenCursor ? z.map(() => this.grammar.validTokenCursor!()) : null;
     const outW = w2(this.weights, 'decoder/out/w').dataSync() as Float32Array;
     const outB = w1(this.weights, 'decoder/out/b').dataSync() as Float32Array;
     try {
@@ -291,7 +292,7 @@ export class Controller {
           lstmStep(traces[l], t, input, kernels[l], batch, hidden);
           input = traces[l].hs.subarray((t + 1) * batch * hidden, (t + 2) * batch * hidden);
         }
-        this.pickTokens(traces[decoderLayers - 1], t, outW, outB, prefixes);
+        this.pickTokens(traces[decoderLayers - 1], t, outW, outB, prefixes, cursors);
       }
     } finally {
       tf.dispose(kernels);
@@ -299,12 +300,15 @@ export class Controller {
     return prefixes;
   }
 
-  /** Append to each prefix the allowed token with the highest logit h_{t+1}·W_out + b_out. */
-  private pickTokens(trace: LstmTrace, t: number, outW: Float32Array, outB: Float32Array, prefixes: number[][]): void {
+  /**
+   * Append to each prefix the allowed token with the highest logit h_{t+1}·W_out + b_out. The allowed
+   * tokens come from the row's cursor where the grammar has one, else from the grammar per prefix.
+   */
+  private pickTokens(trace: LstmTrace, t: number, outW: Float32Array, outB: Float32Array, prefixes: number[][], cursors: ValidTokenCursor[] | null): void {
     const { hidden, vocabSize } = this.config;
     const base = (t + 1) * prefixes.length * hidden;
     prefixes.forEach((prefix, b) => {
-      const allowed = this.masks.nextTokens(prefix);
+      const allowed = cursors !== null ? cursors[b].next() : this.grammar.validNextTokens?.(prefix) ?? this.grammar.allowedNextTokens(prefix);
       let best = -1;
       let bestLogit = -Infinity;
       for (let v = 0; v < vocabSize; v++) {
@@ -315,6 +319,7 @@ export class Controller {
       }
       if (best < 0) throw new Error(`the grammar allows no token after prefix [${prefix.join(', ')}]`);
       prefix.push(best);
+      cursors?.[b].push(best);
     });
   }
 

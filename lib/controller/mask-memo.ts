@@ -1,15 +1,15 @@
-// Memoised grammar masks: a search trains on the same sequences hundreds of times and decodes many
-// codes that share prefixes, while the validity masks (a dynamic programme per prefix) depend on the
-// tokens alone. Bounded: when full it starts over, so pretraining on 400k distinct cells cannot grow it.
+// Memoised training masks: a search trains on the same sequences hundreds of times, while their
+// validity masks (a dynamic programme over the sequence) depend on the tokens alone. Bounded: when
+// full it starts over, so pretraining on 400k distinct cells cannot grow it. (Decoding needs no
+// memo: it advances a cursor per row, see TokenGrammar.validTokenCursor.)
 import type { TokenGrammar } from './config';
 
 /** Entries kept before the memo starts over (each a few hundred bytes). */
 const MAX_ENTRIES = 50_000;
 
-/** The grammar's valid-token masks, computed once per distinct sequence or prefix. */
+/** The grammar's valid-token masks of training sequences, computed once per distinct sequence. */
 export class MaskMemo {
   private readonly sequences = new Map<string, Uint8Array>();
-  private readonly prefixes = new Map<string, boolean[]>();
 
   constructor(private readonly grammar: TokenGrammar) {}
 
@@ -29,17 +29,5 @@ export class MaskMemo {
       this.sequences.set(key, masks);
     }
     return masks;
-  }
-
-  /** Tokens allowed after `prefix`: grammar.validNextTokens where the grammar has it, else allowedNextTokens. */
-  nextTokens(prefix: readonly number[]): readonly boolean[] {
-    const key = prefix.join(',');
-    let allowed = this.prefixes.get(key);
-    if (allowed === undefined) {
-      allowed = this.grammar.validNextTokens?.(prefix) ?? this.grammar.allowedNextTokens(prefix);
-      if (this.prefixes.size >= MAX_ENTRIES) this.prefixes.clear();
-      this.prefixes.set(key, allowed);
-    }
-    return allowed;
   }
 }

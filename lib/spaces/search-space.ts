@@ -34,6 +34,11 @@ export interface SearchSpace<C> {
   validNextTokens?(prefix: readonly number[]): boolean[];
   /** The same for every position of a valid cell's sequence at once: [sequenceLength·vocabSize] 0/1. */
   validTokenMasks?(tokens: readonly number[]): Uint8Array;
+  /**
+   * The decoding form of validNextTokens: a cursor over one sequence whose `next()` equals
+   * validNextTokens(tokens pushed so far), advanced by `push(token)` without replaying the prefix.
+   */
+  validTokenCursor?(): { next(): boolean[]; push(token: number): void };
   /** A cell drawn uniformly over the space's unique cells. */
   sampleUniform(rng: Rng): C;
   /** A random neighbour as regularized evolution mutates (valid, different key). */

@@ -10,10 +10,10 @@ import { createController, packSequences, pretrainController, resolveConfig, sta
 import { Rng } from '../../lib/random';
 import { isValidCell } from '../../lib/spaces/nasbench101/cell';
 import { allowedNextTokens, decodeTokens, SEQUENCE_LENGTH, VOCAB_SIZE } from '../../lib/spaces/nasbench101/encoding';
-import { validNextTokens, validTokenMasks } from '../../lib/spaces/nasbench101/valid-mask';
+import { ValidTokenCursor, validNextTokens, validTokenMasks } from '../../lib/spaces/nasbench101/valid-mask';
 import { nasbench201SearchSpace } from '../../lib/spaces/nasbench201/search-space';
 
-const NB101: TokenGrammar = { sequenceLength: SEQUENCE_LENGTH, vocabSize: VOCAB_SIZE, allowedNextTokens, validNextTokens, validTokenMasks };
+const NB101: TokenGrammar = { sequenceLength: SEQUENCE_LENGTH, vocabSize: VOCAB_SIZE, allowedNextTokens, validNextTokens, validTokenMasks, validTokenCursor: () => new ValidTokenCursor() };
 const dirs: string[] = [];
 
 /** Valid NAS-Bench-101 sequences drawn through the validity mask. */
@@ -97,6 +97,18 @@ describe('masked decoding', () => {
     expect(plainDecoded.some((tokens) => !isValidCell(decodeTokens(tokens)))).toBe(true);
     controller.dispose();
     plain.dispose();
+  });
+
+  it('decodes the same tokens with the grammar\'s cursor as with validNextTokens per prefix', () => {
+    const withCursor = createController(NB101, { hidden: 8, latentDim: 4, seed: 12, latentEveryStep: true });
+    expect(NB101.validTokenCursor).toBeDefined();
+    const { validTokenCursor: _cursor, ...perPrefix } = NB101;
+    const without = createController(perPrefix, { hidden: 8, latentDim: 4, seed: 12, latentEveryStep: true });
+    const rng = new Rng('cursor-decode');
+    const z = Array.from({ length: 300 }, () => Array.from({ length: 4 }, () => 3 * rng.normal()));
+    expect(withCursor.decode(z)).toEqual(without.decode(z));
+    withCursor.dispose();
+    without.dispose();
   });
 
   it('decodes prior draws of a NAS-Bench-201 controller into cells of the space', () => {

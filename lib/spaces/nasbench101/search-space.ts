@@ -8,7 +8,7 @@ import { neighbourCandidates } from './neighbourhood';
 import { networkFlopsM, networkParams } from './cost';
 import { allowedNextTokens, decodeTokens, encodeCell, SEQUENCE_LENGTH, VOCAB_SIZE } from './encoding';
 import { benchmarkLabelling, hashCell } from './graph';
-import { validNextTokens, validTokenMasks } from './valid-mask';
+import { ValidTokenCursor, validNextTokens, validTokenMasks } from './valid-mask';
 import { createHashMemo } from './hash-memo';
 import { mutateCell, sampleUniformIndex } from './sample';
 import type { Nasbench101Space } from './space';
@@ -56,6 +56,7 @@ export function nasbench101SearchSpace(space: Nasbench101Space, options: { memo?
     allowedNextTokens,
     validNextTokens,
     validTokenMasks,
+    validTokenCursor: () => new ValidTokenCursor(),
     sampleUniform(rng: Rng) {
       const index = sampleUniformIndex(space, rng);
       return known(space.cellAt(index), space.hashAt(index));

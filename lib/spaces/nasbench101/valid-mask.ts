@@ -99,3 +99,31 @@ export function validTokenMasks(tokens: readonly number[]): Uint8Array {
   }
   return out;
 }
+
+/**
+ * validNextTokens for a decoder that extends one sequence a token at a time: the prefix's state is
+ * kept, so each step costs one `advance` instead of replaying the prefix (greedy decoding of a batch
+ * calls this once per row and position).
+ */
+export class ValidTokenCursor {
+  private state: PrefixState = START;
+  private position = 0;
+
+  /** The tokens allowed at the next position; equal to validNextTokens(the tokens pushed so far). */
+  next(): boolean[] {
+    if (this.position >= SEQUENCE_LENGTH) throw new InvalidTokenSequenceError(`prefix is complete: got ${this.position} tokens (max ${SEQUENCE_LENGTH - 1})`);
+    const mask = new Uint8Array(VOCAB_SIZE);
+    maskAt(this.state, this.position, mask, 0);
+    return Array.from(mask, (x) => x === 1);
+  }
+
+  /** Append `token`. @throws InvalidTokenSequenceError when it leaves no valid completion. */
+  push(token: number): void {
+    const next = advance(this.state, this.position, token);
+    if (next === null || !completable(next, this.position + 1)) {
+      throw new InvalidTokenSequenceError(`token ${token} at position ${this.position} leaves no valid completion (edges so far ${this.state.edges} of at most ${MAX_EDGES}, output must be reachable from the input)`);
+    }
+    this.state = next;
+    this.position++;
+  }
+}

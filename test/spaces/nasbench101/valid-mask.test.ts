@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { isValidCell, type Cell } from '../../../lib/spaces/nasbench101/cell';
 import { allowedNextTokens, decodeTokens, encodeCell, SEQUENCE_LENGTH, VOCAB_SIZE, TOKEN_EDGE, TOKEN_NO_EDGE } from '../../../lib/spaces/nasbench101/encoding';
-import { validNextTokens, validTokenMasks } from '../../../lib/spaces/nasbench101/valid-mask';
+import { ValidTokenCursor, validNextTokens, validTokenMasks } from '../../../lib/spaces/nasbench101/valid-mask';
 import { Rng } from '../../../lib/random';
 
 /** A well-formed sequence drawn token by token from `mask` (uniform among allowed tokens). */
@@ -68,5 +68,29 @@ describe('validTokenMasks', () => {
     const tokens = encodeCell({ matrix: [[0, 1, 0], [0, 0, 1], [0, 0, 0]], ops: ['input', 'conv1x1-bn-relu', 'output'] });
     tokens[0] = TOKEN_NO_EDGE;
     expect(() => validTokenMasks(tokens)).toThrow('token 6 at position 4 is not allowed');
+  });
+});
+
+describe('ValidTokenCursor', () => {
+  it('gives validNextTokens of the tokens pushed so far at every position, along random valid walks', () => {
+    const rng = new Rng('cursor');
+    for (let walk = 0; walk < 200; walk++) {
+      const cursor = new ValidTokenCursor();
+      const prefix: number[] = [];
+      for (let position = 0; position < SEQUENCE_LENGTH; position++) {
+        const allowed = cursor.next();
+        expect(allowed).toEqual(validNextTokens(prefix));
+        const choices = allowed.flatMap((ok, token) => (ok ? [token] : []));
+        const token = choices[rng.int(choices.length)];
+        cursor.push(token);
+        prefix.push(token);
+      }
+      expect(() => cursor.next()).toThrow(`prefix is complete: got ${SEQUENCE_LENGTH} tokens`);
+    }
+  });
+  it('refuses a token that leaves no valid completion, naming it and its position', () => {
+    const cursor = new ValidTokenCursor();
+    const forbidden = cursor.next().findIndex((ok) => !ok);
+    expect(() => cursor.push(forbidden)).toThrow(`token ${forbidden} at position 0 leaves no valid completion`);
   });
 });
