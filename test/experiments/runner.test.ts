@@ -96,7 +96,7 @@ describe('runSeeds', () => {
     await expect(runSeeds(options('bad', { seeds: [1, 1] }))).rejects.toThrow('seeds must be distinct: got 1, 1');
   });
   it('rejects an unknown algorithm and lists the registered ones', async () => {
-    await expect(runSeeds(options('bad', { algo: 'nope' }))).rejects.toThrow("unknown search algorithm 'nope' (registered: random, re, nao, semi, dnas, ls, bananas)");
+    await expect(runSeeds(options('bad', { algo: 'nope' }))).rejects.toThrow("unknown search algorithm 'nope' (registered: random, re, nao, semi, dnas, dnas-acq, ls, bananas)");
   });
   it('rejects an unknown space', async () => {
     await expect(runSeeds(options('bad', { space: 'nb999' }))).rejects.toThrow("unknown search space 'nb999' (registered: nb101, nb101-30k, nb201, nb201-cifar100, nb201-imagenet16-120)");
