@@ -182,7 +182,7 @@ export async function runSeed(job: SeedJob): Promise<SeedSummary> {
   };
   writeJsonAtomically(join(job.dir, SEED_FILES.manifest), manifest);
   const benchmark = problem.makeBenchmark({ budget: job.config.budget, log: sink });
-  const result = await runSearch(algorithm, { space: problem.space, benchmark, rng: new Rng(job.seed), budget: job.config.budget, signal: controller.signal, probe: probeSet(problem) });
+  const result = await runSearch(algorithm, { space: problem.space, benchmark, rng: new Rng(job.seed), budget: job.config.budget, signal: controller.signal, probe: () => probeSet(problem) });
   sink.checkFullyReplayed();
   // Before result.json, which marks the seed finished: a kill in between leaves an unfinished
   // seed that is simply run again (from scratch, the plain CSV being gone). Timed with the run.

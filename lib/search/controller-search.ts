@@ -6,7 +6,7 @@
 import { createController, growingLatentSearch, type Controller, type ControllerOptions } from '../controller/index';
 import { initBackend } from '../backend';
 import type { Rng } from '../random';
-import { denseSample, type DenseProbabilities } from '../samplers/dense';
+import { denseSample, type DenseProbabilities, type DenseSampleResult } from '../samplers/dense';
 import { promisingRegion, type PromisingRegion } from '../samplers/promising-region';
 import type { SearchSpace } from '../spaces/search-space';
 import { checkLimitReachable, edgeSelection, FlopsGate, limitSettings, resolveFlopsLimit, type FlopsLimit, type FlopsLimitedSearch, type ResolvedFlopsLimit } from './flops-limit';
@@ -280,8 +280,8 @@ async function runControllerSearch<C>(session: SearchSession<C>, settings: Setti
   }
 }
 
-/** Dense-sampling counts summed over a run's iterations (DenseSampleResult's counts). */
-type DenseCounts = Record<'draws' | 'fromRegion' | 'fromEdge' | 'uniform' | 'duplicates' | 'invalidDecodes' | 'fallbacks' | 'uniformRepeats', number>;
+/** Dense-sampling counts summed over a run's iterations: DenseSampleResult's counts. */
+type DenseCounts = { -readonly [K in Exclude<keyof DenseSampleResult<unknown>, 'cells'>]: number };
 
 /** One iteration's model scores on the probe cells, after training. */
 interface IterationScores extends ProbeScores {
@@ -307,10 +307,9 @@ class SearchDiagnostics<C> {
     this.eta[String(eta)] = (this.eta[String(eta)] ?? 0) + 1;
   }
 
-  denseSampled(counts: DenseCounts): void {
-    const sum = this.dense ?? { draws: 0, fromRegion: 0, fromEdge: 0, uniform: 0, duplicates: 0, invalidDecodes: 0, fallbacks: 0, uniformRepeats: 0 };
-    for (const key of Object.keys(sum) as (keyof DenseCounts)[]) sum[key] += counts[key];
-    this.dense = sum;
+  denseSampled({ cells: _cells, ...counts }: DenseSampleResult<C>): void {
+    if (this.dense === null) this.dense = counts;
+    else for (const key of Object.keys(counts) as (keyof DenseCounts)[]) this.dense[key] += counts[key];
   }
 
   afterTraining(iteration: number, labelled: number, controller: Controller): void {

@@ -264,12 +264,12 @@ export function normalScores(values: readonly number[]): number[] {
 /** The ensemble on every queried cell (and, when semi-supervised, pseudo-labelled region cells). */
 function fitModel<C>(session: SearchSession<C>, codes: CodeBook<C>, settings: Settings, rng: Rng): MlpEnsemble {
   const history = session.history;
-  const x = codes.encodeMany(history.map((e) => e.cell)).map((c) => c.mu);
+  const population = codes.encodeMany(history.map((e) => e.cell));
+  const x = population.map((c) => c.mu);
   const y = normalScores(history.map((e) => e.record.searchAccuracy));
   const model = trainMlpEnsemble(x, y, settings.latentDim, rng.fork('labelled'), settings.predictor);
   if (!settings.semiSupervised) return model;
-  const population = codes.encodeMany(history.map((e) => e.cell));
-  const region = promisingRegionOf(topCells(session, settings.topK).map((e) => codes.get(e.key)).map((c) => ({ mu: c.mu, sigma: spreadOf(c, population) })), settings);
+  const region = promisingRegionOf(topCells(session, settings.topK).map((e) => codes.get(e.key)), spreadOver(population), settings);
   const unlabelled = Array.from({ length: settings.pseudoLabelled }, () => Float64Array.from(sampleFromRegion(region, rng)));
   const pseudo = unlabelled.map((z) => model.predict(z).mean);
   return trainMlpEnsemble([...x, ...unlabelled], [...y, ...pseudo], settings.latentDim, rng.fork('combined'), settings.predictor);
@@ -281,11 +281,11 @@ function topCells<C>(session: SearchSession<C>, count: number) {
 }
 
 /**
- * Eq 4's region around codes (their `sigma` the spread, see spreadOf): each interval `regionWidth`
- * spreads wide on each side on active units, and pinned (1e-6) on inactive ones.
+ * Eq 4's region around codes: each interval `regionWidth` spreads (see spreadOver) wide on each side
+ * on active units, and pinned (1e-6) on inactive ones.
  */
-function promisingRegionOf(top: readonly Code[], settings: Settings) {
-  return promisingRegion(top.map((c) => Array.from(c.mu)), top.map((c) => Array.from(c.sigma, (v) => (v < INACTIVE_SPREAD ? v * settings.regionWidth : 1e-6))));
+function promisingRegionOf(top: readonly Code[], spreadOf: (code: Code) => Float64Array, settings: Settings) {
+  return promisingRegion(top.map((c) => Array.from(c.mu)), top.map((c) => Array.from(spreadOf(c), (v) => (v < INACTIVE_SPREAD ? v * settings.regionWidth : 1e-6))));
 }
 
 /**
@@ -296,18 +296,25 @@ function promisingRegionOf(top: readonly Code[], settings: Settings) {
 export const INACTIVE_SPREAD = 0.5;
 
 /**
- * The spread a step or region is measured in: the posterior σ of a β-VAE's code, or for a
- * deterministic auto-encoder AUTOENCODER_SPREAD × each unit's standard deviation over `population`.
- * Floored at 1e-6 so that a collapsed unit cannot make a region empty.
+ * The spread a step or region is measured in, per code: the posterior σ of a β-VAE's code, or for a
+ * deterministic auto-encoder (no σ) AUTOENCODER_SPREAD × each unit's standard deviation over
+ * `population`, the same for every code and computed once. Floored at 1e-6 so that a collapsed unit
+ * cannot make a region empty.
  */
-function spreadOf(code: Code, population: readonly Code[]): Float64Array {
-  if (code.sigma.some((v) => v > 0)) return code.sigma.map((v) => Math.max(v, 1e-6));
-  const n = population.length;
-  return code.mu.map((_, d) => {
-    const mean = population.reduce((s, c) => s + c.mu[d], 0) / n;
-    const sd = Math.sqrt(population.reduce((s, c) => s + (c.mu[d] - mean) ** 2, 0) / n);
-    return Math.max(AUTOENCODER_SPREAD * sd, 1e-6);
-  });
+function spreadOver(population: readonly Code[]): (code: Code) => Float64Array {
+  let autoencoder: Float64Array | null = null;
+  return (code) => {
+    if (code.sigma.some((v) => v > 0)) return code.sigma.map((v) => Math.max(v, 1e-6));
+    if (autoencoder === null) {
+      const n = population.length;
+      autoencoder = code.mu.map((_, d) => {
+        const mean = population.reduce((s, c) => s + c.mu[d], 0) / n;
+        const sd = Math.sqrt(population.reduce((s, c) => s + (c.mu[d] - mean) ** 2, 0) / n);
+        return Math.max(AUTOENCODER_SPREAD * sd, 1e-6);
+      });
+    }
+    return autoencoder;
+  };
 }
 
 /**
@@ -337,16 +344,16 @@ function candidatePool<C>(
   proposed: ReadonlySet<string>, counts: Record<'latent' | 'dense', SourceCounts>, rng: Rng,
 ): Candidate<C>[] {
   const top = topCells(session, Math.max(settings.starts, settings.topK)).map((e) => codes.get(e.key));
-  const population = codes.encodeMany(session.history.map((e) => e.cell));
+  const spreadOf = spreadOver(codes.encodeMany(session.history.map((e) => e.cell)));
   const latent: { z: number[]; origin: 'latent' | 'dense'; eta?: number }[] = [];
   for (const code of top.slice(0, settings.starts)) {
-    const spread = spreadOf(code, population);
+    const spread = spreadOf(code);
     const active = spread.map((v) => (v < INACTIVE_SPREAD ? 1 : 0));
     const gradients = model.gradients(code.mu).gradients.map((g) => g.map((v, d) => v * active[d]));
     for (const step of boundedLatentSteps(code.mu, spread, gradients, settings.stepSizes)) latent.push({ ...step, origin: 'latent' });
   }
   if (settings.dense) {
-    const region = promisingRegionOf(top.slice(0, settings.topK).map((c) => ({ mu: c.mu, sigma: spreadOf(c, population) })), settings);
+    const region = promisingRegionOf(top.slice(0, settings.topK), spreadOf, settings);
     for (let i = 0; i < settings.regionDraws; i++) latent.push({ z: sampleFromRegion(region, rng), origin: 'dense' });
   }
   if (latent.length === 0) return [];
@@ -372,7 +379,8 @@ function candidatePool<C>(
 function rank<C>(pool: readonly Candidate<C>[], codes: CodeBook<C>, model: MlpEnsemble, session: SearchSession<C>, acquisition: 'thompson' | 'ei', rng: Rng): Candidate<C>[] {
   if (pool.length === 0) return [];
   const mus = codes.encodeMany(pool.map((c) => c.cell)).map((c) => c.mu);
-  const best = Math.max(...normalScores(session.history.map((e) => e.record.searchAccuracy)));
+  // EI's incumbent in the fit's units (normal scores); Thompson sampling needs none.
+  const best = acquisition === 'ei' ? Math.max(...normalScores(session.history.map((e) => e.record.searchAccuracy))) : 0;
   const scores = mus.map((mu) => {
     const p = model.predict(mu);
     return acquisition === 'thompson' ? rng.normal(p.mean, p.std) : expectedImprovement(p.mean, p.std, best);

@@ -228,9 +228,9 @@ class Mlp {
     if (!this.w.every((w) => w.every(Number.isFinite))) throw new Error(`MLP training diverged (non-finite weight) at lr ${lr}`);
   }
 
-  /** ∂output/∂input of a dense row. */
+  /** ∂output/∂input of a dense row (a copy: the network's buffers are reused by the next call). */
   inputGradient(row: DenseFeatures): Float64Array {
-    return this.backprop(row, this.activations(row), 1, null, null);
+    return Float64Array.from(this.backprop(row, this.activations(row), 1, null, null)!);
   }
 
   /** Add d(scale · (out − target)²/2·…)/dθ for one row: backprop of squared error (scale = 2/batch gives the batch mean). */
@@ -241,9 +241,10 @@ class Mlp {
 
   /**
    * Backpropagate `outGrad` (∂loss/∂output) from the output: adds the weight gradients into gw, gb
-   * when given, and returns ∂loss/∂input for a dense row (an empty array for a sparse one).
+   * when given, and returns ∂loss/∂input for a dense row (this network's buffer, overwritten by the
+   * next call), null for a sparse one. Nothing is allocated: the fit calls this once per row.
    */
-  private backprop(row: Features, acts: Float64Array[], outGrad: number, gw: Float64Array[] | null, gb: Float64Array[] | null): Float64Array {
+  private backprop(row: Features, acts: Float64Array[], outGrad: number, gw: Float64Array[] | null, gb: Float64Array[] | null): Float64Array | null {
     const layers = this.sizes.length - 1;
     let delta = this.deltas[layers];
     delta[0] = outGrad;
@@ -252,7 +253,7 @@ class Mlp {
       if (gb !== null) for (let j = 0; j < out; j++) gb[l][j] += delta[j];
       if (l === 0 && !(row instanceof Float64Array)) {
         if (gw !== null) for (const f of row) for (let j = 0; j < out; j++) gw[0][f * out + j] += delta[j];
-        return new Float64Array(0);
+        return null;
       }
       const input = l === 0;
       const prev = input ? (row as Float64Array) : acts[l - 1];
@@ -273,7 +274,7 @@ class Mlp {
       }
       delta = back;
     }
-    return Float64Array.from(delta);
+    return delta;
   }
 
   private adam(gw: Float64Array[], gb: Float64Array[], lr: number): void {

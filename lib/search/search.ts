@@ -32,8 +32,11 @@ export interface SearchContext<C, R extends BenchmarkRecord = BenchmarkRecord> {
   readonly budget: number;
   /** Aborts the search at its next proposal (the runner uses it to simulate a kill). */
   readonly signal?: AbortSignal;
-  /** Cells with known accuracy for diagnostics only (see `SearchSession.probe`); never charged, never a decision input. */
-  readonly probe?: ProbeSet<C>;
+  /**
+   * Cells with known accuracy for diagnostics only (see `SearchSession.probe`); never charged, never a
+   * decision input. A function, called on first use: searches without a model never pay for building them.
+   */
+  readonly probe?: () => ProbeSet<C>;
 }
 
 /**
@@ -128,8 +131,8 @@ export class SearchSession<C, R extends BenchmarkRecord = BenchmarkRecord> {
   readonly space: SearchSpace<C>;
   readonly rng: Rng;
   readonly budget: number;
-  /** The runner's diagnostic cells (see ProbeSet), or null when none were given. */
-  readonly probe: ProbeSet<C> | null;
+  private readonly probeSource: (() => ProbeSet<C>) | null;
+  private probeCells: ProbeSet<C> | null = null;
   private readonly benchmark: SearchBenchmark<C, R>;
   private readonly signal?: AbortSignal;
   private readonly maxFreeStreak: number;
@@ -159,7 +162,13 @@ export class SearchSession<C, R extends BenchmarkRecord = BenchmarkRecord> {
     this.benchmark = context.benchmark;
     this.signal = context.signal;
     this.source = options.source ?? '';
-    this.probe = context.probe ?? null;
+    this.probeSource = context.probe ?? null;
+  }
+
+  /** The runner's diagnostic cells (see ProbeSet), built on first use; null when none were given. */
+  get probe(): ProbeSet<C> | null {
+    if (this.probeSource !== null && this.probeCells === null) this.probeCells = this.probeSource();
+    return this.probeCells;
   }
 
   /**

@@ -74,7 +74,7 @@ describe('controllerSearch', () => {
     const probe = { cells: Array.from({ length: 30 }, (_, i) => i * 4), accuracy: Array.from({ length: 30 }, (_, i) => (i * 4) / SIZE) };
     const benchmark = toyBenchmark(SIZE, { inTable: (c) => c % 3 !== 0 });
     const options = { ...CONTROLLER_SEARCH_PRESETS.dnas, ...FAST, probabilities: { epsilon1: 0.5, epsilon2: 0 } };
-    const result = await runSearch(controllerSearch('dnas', options), { space, benchmark, rng: new Rng(9), budget: 24, probe });
+    const result = await runSearch(controllerSearch('dnas', options), { space, benchmark, rng: new Rng(9), budget: 24, probe: () => probe });
     const d = result.diagnostics as { acceptedEta: Record<string, number>; dense: Record<string, number>; iterations: { iteration: number; predictorKendallTau: number | null; exactReconstruction: number; klNats: number | null }[] };
     expect(Object.values(d.acceptedEta).reduce((a, b) => a + b, 0)).toBe(result.queriedByOrigin.latent ?? 0);
     expect(Object.keys(d.acceptedEta).every((eta) => Number.isInteger(Number(eta)) && Number(eta) >= 1 && Number(eta) <= FAST.maxEta)).toBe(true);

@@ -47,7 +47,7 @@ async function run(seed: number, options: Record<string, unknown> = {}) {
   if (options.latentModel === 'auto-encoder') options = { ...options, latentModel: aeDir };
   const rows: unknown[] = [];
   const benchmark = toyBenchmark(SIZE, { inTable: (c) => c % 4 !== 0, log: { append: (e: unknown) => rows.push(e) } as never });
-  const result = await runSearch(latentAcquisitionSearch('dnas-acq', { latentModel: dir, ...FAST, ...options }), { space, benchmark, rng: new Rng(seed), budget: 30, probe });
+  const result = await runSearch(latentAcquisitionSearch('dnas-acq', { latentModel: dir, ...FAST, ...options }), { space, benchmark, rng: new Rng(seed), budget: 30, probe: () => probe });
   return { result, rows };
 }
 
