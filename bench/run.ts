@@ -1,5 +1,5 @@
 // Runs the benchmarks (all, or those named) and writes their JSON to bench/results/<name>.json.
-// Timings live here, never in tests. Usage: npm run bench [-- enumerate complete-table hash controller evolution pretrain latent-capacity latent-locality supernet supernet-pool …]
+// Timings live here, never in tests. Usage: npm run bench [-- enumerate complete-table hash controller evolution pretrain latent-capacity latent-locality supernet supernet-pool worker-gc …]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchCompleteTable } from './complete-table';
@@ -12,6 +12,7 @@ import { benchLatentLocality } from './latent-locality';
 import { benchPretrain } from './pretrain';
 import { benchSupernet } from './supernet';
 import { benchSupernetPool } from './supernet-pool';
+import { benchWorkerGc } from './worker-gc';
 
 const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   enumerate: benchEnumerate,
@@ -24,6 +25,7 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   'latent-locality': () => benchLatentLocality(),
   supernet: () => benchSupernet(),
   'supernet-pool': () => benchSupernetPool(),
+  'worker-gc': () => benchWorkerGc(),
 };
 
 async function main(names: string[]): Promise<void> {

@@ -24,14 +24,34 @@ export interface PoolHandlers<R, P> {
 }
 
 /**
+ * Young-generation size of each worker thread's V8 heap, in MB. A TF.js job allocates short-lived
+ * JS objects (tensor handles, typed-array views) on every backend op; under V8's default young
+ * generation a worker scavenges so often that collection, and its helper threads competing with
+ * the other workers for the cores, takes a large share of a controller search's time. A larger
+ * nursery changes no result, only how often it is swept (bench/worker-gc.ts measures both).
+ */
+export const WORKER_YOUNG_GENERATION_MB = 192;
+
+/** Options of `runOnWorkerPool`. */
+export interface PoolOptions {
+  /**
+   * V8 young-generation size of each thread in MB, an integer ≥ 1 (default
+   * `WORKER_YOUNG_GENERATION_MB`); null leaves it to V8 (the reference bench/worker-gc.ts times against).
+   */
+  readonly youngGenerationMb?: number | null;
+}
+
+/**
  * Run `jobs` on `workers` threads of TypeScript module `file` (compiled by tsx's CommonJS hook, so
  * this works under tsx, vitest and tslab), each thread taking the next job when it finishes one.
  * The first failure stops every thread and rejects; so does a thread that exits early.
  * @returns the results in the order of `jobs`.
- * @throws RangeError when workers is not a positive integer.
+ * @throws RangeError when workers or options.youngGenerationMb is not a positive integer.
  */
-export async function runOnWorkerPool<J, R, P = never>(file: string, jobs: readonly J[], workers: number, handlers: PoolHandlers<R, P> = {}): Promise<R[]> {
+export async function runOnWorkerPool<J, R, P = never>(file: string, jobs: readonly J[], workers: number, handlers: PoolHandlers<R, P> = {}, options: PoolOptions = {}): Promise<R[]> {
   if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be a positive integer: got ${workers}`);
+  const youngGenerationMb = options.youngGenerationMb === undefined ? WORKER_YOUNG_GENERATION_MB : options.youngGenerationMb;
+  if (youngGenerationMb !== null && (!Number.isInteger(youngGenerationMb) || youngGenerationMb < 1)) throw new RangeError(`youngGenerationMb must be an integer ≥ 1: got ${youngGenerationMb}`);
   const results = new Map<number, R>();
   const threads: Worker[] = [];
   let next = 0;
@@ -45,7 +65,7 @@ export async function runOnWorkerPool<J, R, P = never>(file: string, jobs: reado
         } else if (results.size === jobs.length) resolveAll();
       };
       for (let w = 0; w < Math.min(workers, jobs.length); w++) {
-        const worker = new Worker(file, { execArgv: ['--require', require.resolve('tsx/cjs')] });
+        const worker = new Worker(file, { execArgv: ['--require', require.resolve('tsx/cjs')], ...(youngGenerationMb === null ? {} : { resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb } }) });
         threads.push(worker);
         worker.on('message', (reply: PoolReply<R, P>) => {
           if (reply.kind === 'progress') return handlers.onProgress?.(reply.index, reply.progress);

@@ -1,10 +1,12 @@
-// Tests of the generic worker pool with a tiny squaring worker: results come back in job order
-// whatever thread ran them, progress reaches the caller, and a failing job or a dying thread rejects.
+// Tests of the generic worker pool with tiny workers: results come back in job order
+// whatever thread ran them, progress reaches the caller, a failing job or a dying thread rejects, and
+// every thread starts with the V8 young generation the pool was asked for.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runOnWorkerPool } from '../lib/worker-pool';
+import { runOnWorkerPool, WORKER_YOUNG_GENERATION_MB } from '../lib/worker-pool';
 
 const WORKER = join(__dirname, 'fixtures', 'square-worker.ts');
+const LIMITS_WORKER = join(__dirname, 'fixtures', 'limits-worker.ts');
 
 describe('runOnWorkerPool', () => {
   it('returns results in job order and relays progress and completion', async () => {
@@ -30,5 +32,11 @@ describe('runOnWorkerPool', () => {
 
   it('rejects when a thread exits before its jobs are done', async () => {
     await expect(runOnWorkerPool<number, number>(WORKER, [2, NaN], 1)).rejects.toThrow(/exited with code 3 before its jobs were done/);
+  }, 60_000);
+
+  it('starts every thread with the young generation asked for, the default one unless told, and rejects a bad size', async () => {
+    await expect(runOnWorkerPool<null, number>(LIMITS_WORKER, [null, null], 2)).resolves.toEqual([WORKER_YOUNG_GENERATION_MB, WORKER_YOUNG_GENERATION_MB]);
+    await expect(runOnWorkerPool<null, number>(LIMITS_WORKER, [null], 1, {}, { youngGenerationMb: 48 })).resolves.toEqual([48]);
+    await expect(runOnWorkerPool<null, number>(LIMITS_WORKER, [null], 1, {}, { youngGenerationMb: 0.5 })).rejects.toThrow('youngGenerationMb must be an integer ≥ 1: got 0.5');
   }, 60_000);
 });
