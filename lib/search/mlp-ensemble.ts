@@ -191,12 +191,16 @@ class Mlp {
       a.set(this.b[l]);
       const w = this.w[l];
       if (prev === null && !(row instanceof Float64Array)) {
-        for (const f of row) for (let j = 0; j < out; j++) a[j] += w[f * out + j];
+        for (let k = 0; k < row.length; k++) {
+          const base = row[k] * out;
+          for (let j = 0; j < out; j++) a[j] += w[base + j];
+        }
       } else {
         if (prev === null) prev = row as Float64Array;
         for (let i = 0; i < prev.length; i++) {
           const v = prev[i];
-          if (v !== 0) for (let j = 0; j < out; j++) a[j] += v * w[i * out + j];
+          const base = i * out;
+          if (v !== 0) for (let j = 0; j < out; j++) a[j] += v * w[base + j];
         }
       }
       if (l < layers - 1) for (let j = 0; j < out; j++) if (a[j] < 0) a[j] = 0;
@@ -252,24 +256,31 @@ class Mlp {
       const out = this.sizes[l + 1];
       if (gb !== null) for (let j = 0; j < out; j++) gb[l][j] += delta[j];
       if (l === 0 && !(row instanceof Float64Array)) {
-        if (gw !== null) for (const f of row) for (let j = 0; j < out; j++) gw[0][f * out + j] += delta[j];
+        if (gw !== null) {
+          const g0 = gw[0];
+          for (let k = 0; k < row.length; k++) {
+            const base = row[k] * out;
+            for (let j = 0; j < out; j++) g0[base + j] += delta[j];
+          }
+        }
         return null;
       }
       const input = l === 0;
       const prev = input ? (row as Float64Array) : acts[l - 1];
       const w = this.w[l];
       const back = this.deltas[l];
+      const g = gw === null ? null : gw[l];
       for (let i = 0; i < prev.length; i++) {
+        const p = prev[i];
         // A hidden unit at 0 had its ReLU off: no gradient flows to or through it (an input of 0 still has one).
-        if (prev[i] === 0 && !input) {
+        if (p === 0 && !input) {
           back[i] = 0;
           continue;
         }
+        const base = i * out;
         let s = 0;
-        for (let j = 0; j < out; j++) {
-          if (gw !== null) gw[l][i * out + j] += prev[i] * delta[j];
-          s += w[i * out + j] * delta[j];
-        }
+        if (g !== null) for (let j = 0; j < out; j++) g[base + j] += p * delta[j];
+        for (let j = 0; j < out; j++) s += w[base + j] * delta[j];
         back[i] = s;
       }
       delta = back;
@@ -281,15 +292,22 @@ class Mlp {
     this.step++;
     const c1 = 1 - ADAM_BETA1 ** this.step;
     const c2 = 1 - ADAM_BETA2 ** this.step;
-    const update = (p: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array): void => {
-      for (let k = 0; k < p.length; k++) {
-        if (g[k] === 0 && m[k] === 0) continue; // untouched one-hot rows: skipping keeps them exactly as they were
-        m[k] = ADAM_BETA1 * m[k] + (1 - ADAM_BETA1) * g[k];
-        v[k] = ADAM_BETA2 * v[k] + (1 - ADAM_BETA2) * g[k] * g[k];
-        p[k] -= (lr * (m[k] / c1)) / (Math.sqrt(v[k] / c2) + ADAM_EPSILON);
-      }
-    };
-    this.w.forEach((w, l) => update(w, gw[l], this.mw[l], this.vw[l]));
-    this.b.forEach((b, l) => update(b, gb[l], this.mb[l], this.vb[l]));
+    for (let l = 0; l < this.w.length; l++) {
+      adamUpdate(this.w[l], gw[l], this.mw[l], this.vw[l], lr, c1, c2);
+      adamUpdate(this.b[l], gb[l], this.mb[l], this.vb[l], lr, c1, c2);
+    }
+  }
+}
+
+/** One Adam update of `p` from its gradient `g` and moments `m`, `v`; c1, c2 are the bias corrections of this step. */
+function adamUpdate(p: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, lr: number, c1: number, c2: number): void {
+  for (let k = 0; k < p.length; k++) {
+    const gk = g[k];
+    if (gk === 0 && m[k] === 0) continue; // untouched one-hot rows: skipping keeps them exactly as they were
+    const mk = ADAM_BETA1 * m[k] + (1 - ADAM_BETA1) * gk;
+    const vk = ADAM_BETA2 * v[k] + (1 - ADAM_BETA2) * gk * gk;
+    m[k] = mk;
+    v[k] = vk;
+    p[k] -= (lr * (mk / c1)) / (Math.sqrt(vk / c2) + ADAM_EPSILON);
   }
 }
