@@ -73,12 +73,21 @@ function timePerStep(step: () => void, steps: number): number {
   return (performance.now() - start) / steps;
 }
 
-/** The default controller (fused JS-cell LSTM), timed through its public `train`. */
-function timeDefault(batch: number, steps: number): number {
+/**
+ * The default controller (fused JS-cell LSTM), timed through its public `train`. `adam: 'tf'`
+ * swaps its optimizer for TF.js's own Adam (~14 backend ops per weight; the controller's FusedAdam
+ * gives the same weights bit for bit in one JS loop per weight), to time what the fusion saves.
+ */
+function timeDefault(batch: number, steps: number, adam: 'fused' | 'tf' = 'fused'): number {
   const rng = new Rng('bench-controller');
   const n = batch * (steps + WARMUP_STEPS);
   const data = { tokens: randomTokens(rng, n), accuracy: Array.from({ length: n }, () => rng.uniform()), flopsM: Array.from({ length: n }, () => rng.uniformIn(10, 100)) };
   const controller = createController(OPEN_GRAMMAR, { seed: 0 });
+  if (adam === 'tf') {
+    const fields = controller as unknown as { optimizer: tf.Optimizer };
+    fields.optimizer.dispose();
+    fields.optimizer = tf.train.adam(controller.config.learningRate);
+  }
   controller.train({ tokens: data.tokens.slice(0, batch * WARMUP_STEPS), accuracy: data.accuracy.slice(0, batch * WARMUP_STEPS), flopsM: data.flopsM.slice(0, batch * WARMUP_STEPS) }, { epochs: 1, batchSize: batch, rng });
   const start = performance.now();
   controller.train(data, { epochs: 1, batchSize: batch, rng });
@@ -212,6 +221,7 @@ export async function benchController(options: ControllerBenchOptions = {}): Pro
   const variant = (name: string, b: number, seeds: number, ms: number, note?: string): VariantResult =>
     ({ name, batch: b, seeds, msPerStep: ms, msPerSequence: ms / (b * seeds), ratio: ms / (b * seeds) / torchPerSeq, ...(note ? { note } : {}) });
   const variants: VariantResult[] = [variant('fused-js-lstm (default)', batch, 1, msDefault, 'custom-gradient LSTM: 1 matMul + 1 sigmoid per step on the backend, cell math in JS')];
+  variants.push(variant('fused-js-lstm, tf.train.adam', batch, 1, timeDefault(batch, steps, 'tf'), 'the default with TF.js\'s Adam instead of FusedAdam (same weights)'));
   variants.push(variant('fused-js-lstm batch ×10', batch * 10, 1, timeDefault(batch * 10, Math.max(2, Math.round(steps / 4)))));
   if (!options.quick) {
     variants.push(variant('tf-ops-lstm (autodiff)', batch, 1, timeOpsLstm(batch, Math.max(3, Math.round(steps / 4))), 'one fused gate matMul + split per step, TF.js autodiff'));

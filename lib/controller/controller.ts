@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Rng } from '../random';
 import { resolveConfig, validateConfig, type ControllerConfig, type ControllerOptions, type TokenGrammar, type ValidTokenCursor } from './config';
 import { scoped } from './fast-ops';
+import { FusedAdam } from './fused-adam';
 import { MaskMemo } from './mask-memo';
 import { lstmStep, newTrace, stackedKernel, type LstmTrace } from './lstm';
 import { decoderInitialState, decoderInputKernel, encodePosterior, initWeights, lossTerms, shiftedInputs, predictAccuracy, predictFlops, toVariable, w1, w2, weightShapes, type Weights } from './model';
@@ -75,7 +76,7 @@ export class Controller {
     private readonly weights: Weights,
     private norm: { accuracy: Normalisation; flops: Normalisation | null } = { accuracy: IDENTITY, flops: config.flopsPredictor ? IDENTITY : null },
   ) {
-    this.optimizer = tf.train.adam(config.learningRate);
+    this.optimizer = new FusedAdam(config.learningRate);
     this.masks = new MaskMemo(grammar);
   }
 

@@ -34,13 +34,45 @@ function peek(t: tf.Tensor): Float32Array {
   return typeof backend.typedArrayFromHeap === 'function' ? backend.typedArrayFromHeap(t) : (t.dataSync() as Float32Array);
 }
 
-/** `rows × cols` data times a [cols, n] weight tensor on the backend, handing the product to `use`. */
-function withProduct(data: Float32Array, rows: number, cols: number, weight: tf.Tensor2D, use: (product: Float32Array) => void, activate = false): void {
-  const x = tf.tensor2d(data, [rows, cols]);
+/**
+ * The left operand of a step's matMul, refilled at every step of a pass. On wasm it is one tensor
+ * whose heap memory is overwritten in place (safe for a LEFT operand: the backend caches packed
+ * weights by the right one, never by the left), saving a tensor allocation per step; on other
+ * backends each fill makes a new tensor.
+ */
+class StepOperand {
+  private tensor: tf.Tensor2D | null = null;
+  private readonly inPlace: boolean;
+
+  constructor(private readonly rows: number, private readonly cols: number) {
+    this.inPlace = typeof (tf.backend() as unknown as { typedArrayFromHeap?: unknown }).typedArrayFromHeap === 'function';
+  }
+
+  /** The operand after `write` filled its rows·cols values (valid until the next fill or dispose). */
+  fill(write: (values: Float32Array) => void): tf.Tensor2D {
+    if (this.inPlace) {
+      this.tensor ??= tf.zeros([this.rows, this.cols]) as tf.Tensor2D;
+      write(peek(this.tensor));
+      return this.tensor;
+    }
+    this.tensor?.dispose();
+    const values = new Float32Array(this.rows * this.cols);
+    write(values);
+    this.tensor = tf.tensor2d(values, [this.rows, this.cols]);
+    return this.tensor;
+  }
+
+  dispose(): void {
+    this.tensor?.dispose();
+    this.tensor = null;
+  }
+}
+
+/** The operand times a [cols, n] weight tensor on the backend, handing the product to `use`. */
+function withProduct(x: tf.Tensor2D, weight: tf.Tensor2D, use: (product: Float32Array) => void, activate = false): void {
   const y = tf.matMul(x, weight);
   const z = activate ? tf.sigmoid(y) : y;
   use(peek(z));
-  x.dispose();
   y.dispose();
   z.dispose();
 }
@@ -104,8 +136,9 @@ export function stackedKernel(inputKernel: tf.Tensor2D, recurrentKernel: tf.Tens
  */
 export function lstmStep(trace: LstmTrace, t: number, xStep: Float32Array, kernel: tf.Tensor2D, batch: number, hidden: number): void {
   const inputSize = xStep.length / batch;
-  const rows = stepRows(xStep, 0, trace.hs, t, batch, inputSize, hidden, new Float32Array(batch * (inputSize + hidden + 1)));
-  withProduct(rows, batch, inputSize + hidden + 1, kernel, (act) => lstmCellForward(act, trace, t, batch, hidden), true);
+  const operand = new StepOperand(batch, inputSize + hidden + 1);
+  withProduct(operand.fill((rows) => stepRows(xStep, 0, trace.hs, t, batch, inputSize, hidden, rows)), kernel, (act) => lstmCellForward(act, trace, t, batch, hidden), true);
+  operand.dispose();
 }
 
 /** Fill `rows` with [x_t, h_t, 1] per sequence. */
@@ -120,24 +153,40 @@ function stepRows(x: Float32Array, xOffset: number, hs: Float32Array, t: number,
   return rows;
 }
 
-function forward(x: Float32Array, kernel: tf.Tensor2D, h0: Float32Array, c0: Float32Array, shape: LstmShape, inputSize: number): LstmTrace {
-  const { steps, batch, hidden } = shape;
-  const trace = newTrace(steps, batch, hidden, h0, c0);
-  const rows = new Float32Array(batch * (inputSize + hidden + 1));
-  for (let t = 0; t < steps; t++) {
-    stepRows(x, t * batch * inputSize, trace.hs, t, batch, inputSize, hidden, rows);
-    withProduct(rows, batch, inputSize + hidden + 1, kernel, (act) => lstmCellForward(act, trace, t, batch, hidden), true);
-  }
-  return trace;
+/** A forward pass's trace and the matMul rows [x_t, h_t, 1] of every step, [steps·batch, inputSize+hidden+1] (the weight gradient's operand). */
+interface ForwardPass {
+  readonly trace: LstmTrace;
+  readonly rows: Float32Array;
 }
 
-/** Gradients w.r.t. the gate pre-activations of step t, from dh and the carried dc; updates dc in place. */
-function cellBackward(trace: LstmTrace, t: number, dh: Float32Array, dc: Float32Array, dG: Float32Array, batch: number, hidden: number): void {
+function forward(x: Float32Array, kernel: tf.Tensor2D, h0: Float32Array, c0: Float32Array, shape: LstmShape, inputSize: number): ForwardPass {
+  const { steps, batch, hidden } = shape;
+  const trace = newTrace(steps, batch, hidden, h0, c0);
+  const width = inputSize + hidden + 1;
+  const rows = new Float32Array(steps * batch * width);
+  const operand = new StepOperand(batch, width);
+  for (let t = 0; t < steps; t++) {
+    const stepRowsOf = stepRows(x, t * batch * inputSize, trace.hs, t, batch, inputSize, hidden, rows.subarray(t * batch * width, (t + 1) * batch * width));
+    withProduct(operand.fill((values) => values.set(stepRowsOf)), kernel, (act) => lstmCellForward(act, trace, t, batch, hidden), true);
+  }
+  operand.dispose();
+  return { trace, rows };
+}
+
+/**
+ * Gradients w.r.t. the gate pre-activations of step t, from dh and the carried dc; updates dc in
+ * place. Writes them twice: as this step's rows [batch, 4·hidden] into `step`, and transposed into
+ * column t·batch + b of `dGT` [4·hidden, steps·batch] (the weight gradient's left operand).
+ */
+function cellBackward(trace: LstmTrace, t: number, dh: Float32Array, dc: Float32Array, step: Float32Array, dGT: Float32Array, batch: number, hidden: number): void {
   const { cs, acts, tanhC } = trace;
   const bh = batch * hidden;
   const g4 = 4 * hidden;
+  const n = dGT.length / g4;
   for (let b = 0; b < batch; b++) {
     const a = (t * batch + b) * g4;
+    const r = b * g4;
+    const column = t * batch + b;
     const s = b * hidden;
     for (let j = 0; j < hidden; j++) {
       const i = acts[a + j];
@@ -147,50 +196,60 @@ function cellBackward(trace: LstmTrace, t: number, dh: Float32Array, dc: Float32
       const tc = tanhC[t * bh + s + j];
       const dhj = dh[s + j];
       const dcj = dc[s + j] + dhj * o * (1 - tc * tc);
-      dG[a + j] = dcj * g * i * (1 - i);
-      dG[a + hidden + j] = dcj * cs[t * bh + s + j] * f * (1 - f);
-      dG[a + 2 * hidden + j] = dcj * i * (1 - g * g);
-      dG[a + 3 * hidden + j] = dhj * tc * o * (1 - o);
+      const di = dcj * g * i * (1 - i);
+      const df = dcj * cs[t * bh + s + j] * f * (1 - f);
+      const dg = dcj * i * (1 - g * g);
+      const dO = dhj * tc * o * (1 - o);
+      step[r + j] = di;
+      step[r + hidden + j] = df;
+      step[r + 2 * hidden + j] = dg;
+      step[r + 3 * hidden + j] = dO;
+      dGT[j * n + column] = step[r + j];
+      dGT[(hidden + j) * n + column] = step[r + hidden + j];
+      dGT[(2 * hidden + j) * n + column] = step[r + 2 * hidden + j];
+      dGT[(3 * hidden + j) * n + column] = step[r + 3 * hidden + j];
       dc[s + j] = dcj * f;
     }
   }
 }
 
-/** The rows [x_t, h_{t−1}, 1] of every step, transposed to [inputSize+hidden+1, steps·batch]. */
-function stepRowsTransposed(x: Float32Array, hs: Float32Array, shape: LstmShape, inputSize: number): Float32Array {
-  const { steps, batch, hidden } = shape;
-  const n = steps * batch;
-  const out = new Float32Array((inputSize + hidden + 1) * n);
-  for (let r = 0; r < n; r++) {
-    for (let k = 0; k < inputSize; k++) out[k * n + r] = x[r * inputSize + k];
-    for (let j = 0; j < hidden; j++) out[(inputSize + j) * n + r] = hs[r * hidden + j];
-    out[(inputSize + hidden) * n + r] = 1;
-  }
-  return out;
-}
-
-function backward(trace: LstmTrace, x: Float32Array, dy: Float32Array, inputKernel: tf.Tensor2D, recurrentKernel: tf.Tensor2D, shape: LstmShape, inputGradient: boolean): tf.Tensor[] {
+/**
+ * The backward pass. The weight gradient is computed as dKᵀ = dGᵀ·rows ([4·hidden, width]) rather
+ * than dK = rowsᵀ·dG: the same products summed in the same order (bit-identical on wasm, tested),
+ * but the backend then packs the narrow rows matrix as its right operand instead of the wide dG.
+ */
+function backward(pass: ForwardPass, dy: Float32Array, inputKernel: tf.Tensor2D, recurrentKernel: tf.Tensor2D, shape: LstmShape, inputGradient: boolean): tf.Tensor[] {
+  const { trace, rows } = pass;
   const { steps, batch, hidden } = shape;
   const inputSize = inputKernel.shape[0];
+  const width = inputSize + hidden + 1;
+  const n = steps * batch;
+  const g4 = 4 * hidden;
   const bh = batch * hidden;
-  const dG = new Float32Array(steps * bh * 4);
+  const dGT = new Float32Array(g4 * n);
+  const dG = inputGradient ? new Float32Array(n * g4) : null;
   const dh = new Float32Array(bh);
   const dc = new Float32Array(bh);
   const whT = tf.transpose(recurrentKernel);
+  const operand = new StepOperand(batch, g4);
   for (let t = steps - 1; t >= 0; t--) {
     for (let k = 0; k < bh; k++) dh[k] += dy[t * bh + k];
-    cellBackward(trace, t, dh, dc, dG, batch, hidden);
-    withProduct(dG.subarray(t * bh * 4, (t + 1) * bh * 4), batch, 4 * hidden, whT, (p) => dh.set(p));
+    const step = operand.fill((values) => {
+      cellBackward(trace, t, dh, dc, values, dGT, batch, hidden);
+      dG?.set(values, t * bh * 4);
+    });
+    withProduct(step, whT, (p) => dh.set(p));
   }
+  operand.dispose();
   whT.dispose();
   return tf.tidy(() => {
-    const dGt = tf.tensor2d(dG, [steps * batch, 4 * hidden]);
-    const rowsT = tf.tensor2d(stepRowsTransposed(x, trace.hs, shape, inputSize), [inputSize + hidden + 1, steps * batch]);
-    const dK = tf.matMul(rowsT, dGt);
-    const dX = inputGradient ? tf.matMul(dGt, tf.transpose(inputKernel)) : tf.zeros([steps * batch, inputSize]);
-    const dWx = tf.slice(dK, [0, 0], [inputSize, 4 * hidden]);
-    const dWh = tf.slice(dK, [inputSize, 0], [hidden, 4 * hidden]);
-    const db = tf.reshape(tf.slice(dK, [inputSize + hidden, 0], [1, 4 * hidden]), [4 * hidden]);
+    const dKT = tf.matMul(tf.tensor2d(dGT, [g4, n]), tf.tensor2d(rows, [n, width])).dataSync() as Float32Array;
+    const dK = new Float32Array(width * g4);
+    for (let g = 0; g < g4; g++) for (let k = 0; k < width; k++) dK[k * g4 + g] = dKT[g * width + k];
+    const dX = dG !== null ? tf.matMul(tf.tensor2d(dG, [n, g4]), tf.transpose(inputKernel)) : tf.zeros([n, inputSize]);
+    const dWx = tf.tensor2d(dK.subarray(0, inputSize * g4), [inputSize, g4]);
+    const dWh = tf.tensor2d(dK.subarray(inputSize * g4, (inputSize + hidden) * g4), [hidden, g4]);
+    const db = tf.tensor1d(dK.subarray((inputSize + hidden) * g4));
     return [dX, dWx, dWh, db, tf.tensor2d(dh, [batch, hidden]), tf.tensor2d(dc, [batch, hidden])];
   });
 }
@@ -255,13 +314,14 @@ export function lstmSequence(
     save([wx, wh]);
     const x = xIn.dataSync() as Float32Array;
     const kernel = stackedKernel(wx as tf.Tensor2D, wh as tf.Tensor2D, b as tf.Tensor1D);
-    const trace = forward(x, kernel, h.dataSync() as Float32Array, c.dataSync() as Float32Array, shape, inputSize);
+    const pass = forward(x, kernel, h.dataSync() as Float32Array, c.dataSync() as Float32Array, shape, inputSize);
+    const { trace } = pass;
     kernel.dispose();
     return {
       value: meanOutput ? tf.tensor2d(meanOverSteps(trace.hs, shape), [batch, hidden]) : tf.tensor2d(trace.hs.slice(batch * hidden), [shape.steps * batch, hidden]),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const dOut = meanOutput ? spreadOverSteps(dy.dataSync() as Float32Array, shape) : (dy.dataSync() as Float32Array);
-        return backward(trace, x, dOut, saved[0] as tf.Tensor2D, saved[1] as tf.Tensor2D, shape, inputGradient);
+        return backward(pass, dOut, saved[0] as tf.Tensor2D, saved[1] as tf.Tensor2D, shape, inputGradient);
       },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
