@@ -10,6 +10,7 @@ import { FusedAdam } from './fused-adam';
 import { MaskMemo } from './mask-memo';
 import { lstmStep, newTrace, stackedKernel, type LstmTrace } from './lstm';
 import { decoderInitialState, decoderInputKernel, encodePosterior, initWeights, lossTerms, shiftedInputs, predictAccuracy, predictFlops, toVariable, w1, w2, weightShapes, type Weights } from './model';
+import { StepProduct } from './step-product';
 
 /** Labelled architectures to train on: token sequences with their accuracy (fraction of 1) and FLOPs (millions). */
 export interface ControllerData {
@@ -286,16 +287,18 @@ export class Controller {
     const cursors = this.grammar.validTokenCursor ? z.map(() => this.grammar.validTokenCursor!()) : null;
     const outW = w2(this.weights, 'decoder/out/w').dataSync() as Float32Array;
     const outB = w1(this.weights, 'decoder/out/b').dataSync() as Float32Array;
+    const products = kernels.map((kernel) => new StepProduct(batch, kernel.shape[0], kernel, true));
     try {
       for (let t = 0; t < steps; t++) {
         let input = oneHotRows(prefixes.map((p) => (t === 0 ? vocabSize : p[t - 1])), vocabSize + 1, latentInput);
         for (let l = 0; l < decoderLayers; l++) {
-          lstmStep(traces[l], t, input, kernels[l], batch, hidden);
+          lstmStep(traces[l], t, input, products[l], batch, hidden);
           input = traces[l].hs.subarray((t + 1) * batch * hidden, (t + 2) * batch * hidden);
         }
         this.pickTokens(traces[decoderLayers - 1], t, outW, outB, prefixes, cursors);
       }
     } finally {
+      products.forEach((p) => p.dispose());
       tf.dispose(kernels);
     }
     return prefixes;

@@ -2,6 +2,7 @@
 // matMuls run on the backend, the gate arithmetic and its backward pass in plain JS loops.
 // It knows nothing about tokens, encoders or losses; `lstmSequenceReference` is the slow twin.
 import * as tf from '@tensorflow/tfjs';
+import { StepProduct } from './step-product';
 
 /**
  * Shapes of one LSTM pass. Layout is time-major: row `t·batch + b` is step t of sequence b.
@@ -23,58 +24,6 @@ export interface LstmTrace {
   readonly acts: Float32Array;
   /** tanh(c_t) for t = 1..T, [steps·batch·hidden]. */
   readonly tanhC: Float32Array;
-}
-
-/**
- * Values of a tensor without the copy `dataSync` makes on wasm (a view on the wasm heap, valid
- * only until the tensor is disposed); other backends fall back to `dataSync`.
- */
-function peek(t: tf.Tensor): Float32Array {
-  const backend = tf.backend() as unknown as { typedArrayFromHeap?: (t: tf.Tensor) => Float32Array };
-  return typeof backend.typedArrayFromHeap === 'function' ? backend.typedArrayFromHeap(t) : (t.dataSync() as Float32Array);
-}
-
-/**
- * The left operand of a step's matMul, refilled at every step of a pass. On wasm it is one tensor
- * whose heap memory is overwritten in place (safe for a LEFT operand: the backend caches packed
- * weights by the right one, never by the left), saving a tensor allocation per step; on other
- * backends each fill makes a new tensor.
- */
-class StepOperand {
-  private tensor: tf.Tensor2D | null = null;
-  private readonly inPlace: boolean;
-
-  constructor(private readonly rows: number, private readonly cols: number) {
-    this.inPlace = typeof (tf.backend() as unknown as { typedArrayFromHeap?: unknown }).typedArrayFromHeap === 'function';
-  }
-
-  /** The operand after `write` filled its rows·cols values (valid until the next fill or dispose). */
-  fill(write: (values: Float32Array) => void): tf.Tensor2D {
-    if (this.inPlace) {
-      this.tensor ??= tf.zeros([this.rows, this.cols]) as tf.Tensor2D;
-      write(peek(this.tensor));
-      return this.tensor;
-    }
-    this.tensor?.dispose();
-    const values = new Float32Array(this.rows * this.cols);
-    write(values);
-    this.tensor = tf.tensor2d(values, [this.rows, this.cols]);
-    return this.tensor;
-  }
-
-  dispose(): void {
-    this.tensor?.dispose();
-    this.tensor = null;
-  }
-}
-
-/** The operand times a [cols, n] weight tensor on the backend, handing the product to `use`. */
-function withProduct(x: tf.Tensor2D, weight: tf.Tensor2D, use: (product: Float32Array) => void, activate = false): void {
-  const y = tf.matMul(x, weight);
-  const z = activate ? tf.sigmoid(y) : y;
-  use(peek(z));
-  y.dispose();
-  z.dispose();
 }
 
 /**
@@ -132,13 +81,13 @@ export function stackedKernel(inputKernel: tf.Tensor2D, recurrentKernel: tf.Tens
 
 /**
  * One step of the recurrence for callers that feed inputs step by step (greedy decoding).
- * @param xStep [batch, inputSize] this step's inputs. @param kernel from `stackedKernel`.
+ * @param xStep [batch, inputSize] this step's inputs.
+ * @param product a `StepProduct` of [batch, inputSize+hidden+1] rows with the `stackedKernel`
+ *   (activated), made once for all steps of the pass.
  */
-export function lstmStep(trace: LstmTrace, t: number, xStep: Float32Array, kernel: tf.Tensor2D, batch: number, hidden: number): void {
+export function lstmStep(trace: LstmTrace, t: number, xStep: Float32Array, product: StepProduct, batch: number, hidden: number): void {
   const inputSize = xStep.length / batch;
-  const operand = new StepOperand(batch, inputSize + hidden + 1);
-  withProduct(operand.fill((rows) => stepRows(xStep, 0, trace.hs, t, batch, inputSize, hidden, rows)), kernel, (act) => lstmCellForward(act, trace, t, batch, hidden), true);
-  operand.dispose();
+  product.run((rows) => stepRows(xStep, 0, trace.hs, t, batch, inputSize, hidden, rows), (act) => lstmCellForward(act, trace, t, batch, hidden));
 }
 
 /** Fill `rows` with [x_t, h_t, 1] per sequence. */
@@ -164,12 +113,12 @@ function forward(x: Float32Array, kernel: tf.Tensor2D, h0: Float32Array, c0: Flo
   const trace = newTrace(steps, batch, hidden, h0, c0);
   const width = inputSize + hidden + 1;
   const rows = new Float32Array(steps * batch * width);
-  const operand = new StepOperand(batch, width);
+  const product = new StepProduct(batch, width, kernel, true);
   for (let t = 0; t < steps; t++) {
     const stepRowsOf = stepRows(x, t * batch * inputSize, trace.hs, t, batch, inputSize, hidden, rows.subarray(t * batch * width, (t + 1) * batch * width));
-    withProduct(operand.fill((values) => values.set(stepRowsOf)), kernel, (act) => lstmCellForward(act, trace, t, batch, hidden), true);
+    product.run((values) => values.set(stepRowsOf), (act) => lstmCellForward(act, trace, t, batch, hidden));
   }
-  operand.dispose();
+  product.dispose();
   return { trace, rows };
 }
 
@@ -231,16 +180,15 @@ function backward(pass: ForwardPass, dy: Float32Array, inputKernel: tf.Tensor2D,
   const dh = new Float32Array(bh);
   const dc = new Float32Array(bh);
   const whT = tf.transpose(recurrentKernel);
-  const operand = new StepOperand(batch, g4);
+  const product = new StepProduct(batch, g4, whT, false);
   for (let t = steps - 1; t >= 0; t--) {
     for (let k = 0; k < bh; k++) dh[k] += dy[t * bh + k];
-    const step = operand.fill((values) => {
+    product.run((values) => {
       cellBackward(trace, t, dh, dc, values, dGT, batch, hidden);
       dG?.set(values, t * bh * 4);
-    });
-    withProduct(step, whT, (p) => dh.set(p));
+    }, (p) => dh.set(p));
   }
-  operand.dispose();
+  product.dispose();
   whT.dispose();
   return tf.tidy(() => {
     const dKT = tf.matMul(tf.tensor2d(dGT, [g4, n]), tf.tensor2d(rows, [n, width])).dataSync() as Float32Array;
