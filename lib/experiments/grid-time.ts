@@ -3,8 +3,8 @@
 // the wall time against a goal. Reads finished GridRuns; runs nothing.
 import type { GridRun } from './grid';
 
-/** One configuration's share of a grid's time. */
-export interface GridTimeRow {
+/** One configuration's share of a grid's time (a type, not an interface, so it is a table row for showTable). */
+export type GridTimeRow = {
   /** The run's group where a notebook runs several grids (e.g. a NAS-Bench-201 data set), else null. */
   readonly group: string | null;
   readonly method: string;
@@ -12,7 +12,7 @@ export interface GridTimeRow {
   readonly seedSeconds: number;
   readonly secondsPerSeed: number;
   readonly shareOfGrid: number;
-}
+};
 
 /** The rows, the totals and the summary line of `gridTime`. */
 export interface GridTime {
