@@ -221,7 +221,11 @@ export async function benchController(options: ControllerBenchOptions = {}): Pro
   const variant = (name: string, b: number, seeds: number, ms: number, note?: string): VariantResult =>
     ({ name, batch: b, seeds, msPerStep: ms, msPerSequence: ms / (b * seeds), ratio: ms / (b * seeds) / torchPerSeq, ...(note ? { note } : {}) });
   const variants: VariantResult[] = [variant('fused-js-lstm (default)', batch, 1, msDefault, 'custom-gradient LSTM: 1 matMul + 1 sigmoid per step on the backend, cell math in JS')];
-  variants.push(variant('fused-js-lstm, tf.train.adam', batch, 1, timeDefault(batch, steps, 'tf'), 'the default with TF.js\'s Adam instead of FusedAdam (same weights)'));
+  // FusedAdam against TF.js's own Adam: alternated, median of each, so JIT warm-up and drift hit both alike.
+  const adamRounds = Array.from({ length: options.quick ? 1 : 3 }, () => [timeDefault(batch, steps), timeDefault(batch, steps, 'tf')]);
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  variants.push(variant('fused-js-lstm, FusedAdam (alternated with the next, median)', batch, 1, median(adamRounds.map((r) => r[0]))));
+  variants.push(variant('fused-js-lstm, tf.train.adam (alternated with the previous, median)', batch, 1, median(adamRounds.map((r) => r[1])), 'TF.js\'s Adam instead of FusedAdam: the same weights, ~14 backend ops per weight'));
   variants.push(variant('fused-js-lstm batch ×10', batch * 10, 1, timeDefault(batch * 10, Math.max(2, Math.round(steps / 4)))));
   if (!options.quick) {
     variants.push(variant('tf-ops-lstm (autodiff)', batch, 1, timeOpsLstm(batch, Math.max(3, Math.round(steps / 4))), 'one fused gate matMul + split per step, TF.js autodiff'));
