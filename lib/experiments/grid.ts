@@ -1,9 +1,10 @@
 // Grids of search configurations (DNAS Table 1, Table 3), the paper's numbers beside them, and a
-// runner that executes a grid seed by seed through runSeeds (resumable, results on disk).
+// runner that executes grids as one list of (config, seed) jobs on one worker pool (runner.ts:
+// resumable, results on disk).
 // No statistics here: lib/analysis summarises what this returns.
 import type { SearchResult } from '../search/search';
 import { startProgress } from '../report/progress';
-import { runSeeds, type RunProgress } from './runner';
+import { currentProvenance, defaultWorkers, runSeedJobs, seedJobs, type RunProgress, type SeedSummary } from './runner';
 
 /** One cell of a grid: an algorithm at a budget with its options, and a label for tables. */
 export interface GridConfig {
@@ -160,53 +161,95 @@ export interface GridRun {
   readonly config: GridConfig;
   readonly results: SearchResult[];
   readonly seedDirs: string[];
-  /** Wall seconds of this call for the config (~0 when every seed was reused). */
-  readonly wallSeconds: number;
   /** Sum of the seeds' own wall seconds as their manifests recorded them, reused seeds included. */
   readonly seedSeconds: number;
 }
 
+/** One grid on one search space, its results under one experiment folder (runGrids runs several on one pool). */
+export interface GridPart {
+  readonly grid: readonly GridConfig[];
+  /** A problems.ts name (default 'nb101'). */
+  readonly space?: string;
+  readonly experiment: string;
+}
+
+/** Options of runGrid / runGrids. */
+export interface RunGridOptions {
+  /** Seeds 0..seeds−1 of every config. */
+  readonly seeds: number;
+  readonly resultsDir?: string;
+  /** Worker threads for the whole grid (default: runner.ts's defaultWorkers); 0 runs on this thread. */
+  readonly workers?: number;
+  /** One live progress over every (config, seed) item (notebook output or CLI bar); default false. */
+  readonly progress?: boolean;
+  /** Each finished seed, with its config and that config's count so far. */
+  readonly onProgress?: (config: GridConfig, progress: RunProgress) => void;
+}
+
 /**
  * Run every config of a grid for `seeds` (0..seeds−1) on `options.space` (a problems.ts name,
- * default 'nb101') through runSeeds:
- * results go to `<resultsDir>/<experiment>[-<label>]/<algo>-<budget>/seed-<k>/`, finished seeds
- * are reused, interrupted ones resume. `onProgress` reports each finished seed; `progress: true` also shows
- * one live progress over all grid.length × seeds items (notebook output or CLI bar, lib/report/progress.ts)
- * with the config as note. Default false: tests and scripts that print their own lines stay quiet.
+ * default 'nb101'): results go to `<resultsDir>/<experiment>[-<label>]/<algo>-<budget>/seed-<k>/`,
+ * finished seeds are reused, interrupted ones resume (runner.ts). See runGrids for the schedule.
  */
-export async function runGrid(
-  grid: readonly GridConfig[],
-  options: { seeds: number; experiment: string; space?: string; resultsDir?: string; workers?: number; progress?: boolean; onProgress?: (config: GridConfig, progress: RunProgress) => void },
-): Promise<GridRun[]> {
-  const runs: GridRun[] = [];
-  const bar = options.progress === true && grid.length * options.seeds > 0 ? startProgress(options.experiment, grid.length * options.seeds) : null;
+export async function runGrid(grid: readonly GridConfig[], options: RunGridOptions & { readonly space?: string; readonly experiment: string }): Promise<GridRun[]> {
+  const [runs] = await runGrids([{ grid, space: options.space, experiment: options.experiment }], options);
+  return runs;
+}
+
+/**
+ * Run several grids (e.g. one per NAS-Bench-201 data set) as one job list on one worker pool:
+ * every (config, seed) pair is a job, started in gridJobOrder (largest budget first, so the cheap
+ * jobs fill the pool's tail instead of one long seed holding it), so no worker waits at a config's
+ * end. Each seed's result depends on its config and seed only, never on the order or the thread.
+ * `progress: true` shows one live progress over all items with the finished seed's config as note.
+ * @returns per part, per config in grid order, the seeds in order.
+ * @throws as runSeeds (checked for every config before any job starts); the first job's failure.
+ */
+export async function runGrids(parts: readonly GridPart[], options: RunGridOptions): Promise<GridRun[][]> {
+  const provenance = currentProvenance();
+  const seeds = Array.from({ length: options.seeds }, (_, i) => i);
+  const cells = parts.flatMap((part, p) => part.grid.map((config) => {
+    const experiment = config.label === config.algo ? part.experiment : `${part.experiment}-${slug(config.label)}`;
+    const { jobs } = seedJobs({ space: part.space ?? 'nb101', algo: config.algo, budget: config.budget, algoOptions: config.algoOptions ?? {}, seeds, experiment, resultsDir: options.resultsDir }, provenance);
+    return { part: p, config, jobs };
+  }));
+  const order = gridJobOrder(cells.map((c) => ({ budget: c.config.budget, seeds: c.jobs.length })));
+  const total = order.length;
+  const label = parts.map((p) => p.experiment).join(', ');
+  const bar = options.progress === true && total > 0 ? startProgress(label, total) : null;
+  const done = cells.map(() => 0);
+  let finished = 0;
+  let summaries: SeedSummary[];
   try {
-    for (const config of grid) {
-      const experiment = config.label === config.algo ? options.experiment : `${options.experiment}-${slug(config.label)}`;
-      const out = await runSeeds({
-        space: options.space ?? 'nb101',
-        algo: config.algo,
-        budget: config.budget,
-        algoOptions: config.algoOptions ?? {},
-        seeds: Array.from({ length: options.seeds }, (_, i) => i),
-        experiment,
-        resultsDir: options.resultsDir,
-        workers: options.workers,
-        quiet: true,
-        onProgress: (p) => {
-          bar?.tick(runs.length * options.seeds + p.done, configName(config));
-          options.onProgress?.(config, p);
-        },
-      });
-      runs.push({ config, results: out.seeds.map((s) => s.result), seedDirs: out.seeds.map((s) => s.dir), wallSeconds: out.wallSeconds,
-        seedSeconds: out.seeds.reduce((sum, s) => sum + s.wallSeconds, 0) });
-    }
+    summaries = await runSeedJobs(order.map(({ cell, seed }) => cells[cell].jobs[seed]), options.workers ?? defaultWorkers(total), (index, summary) => {
+      const { cell } = order[index];
+      const config = cells[cell].config;
+      bar?.tick(++finished, configName(config));
+      options.onProgress?.(config, { done: ++done[cell], total: cells[cell].jobs.length, seed: summary.seed, skipped: summary.skipped, etaSeconds: null });
+    });
   } catch (error) {
-    bar?.finish(`failed at ${configName(grid[runs.length])}`);
+    bar?.finish(`failed after ${finished} of ${total}`);
     throw error;
   }
   bar?.finish();
-  return runs;
+  const bySeed = cells.map((c) => new Array<SeedSummary>(c.jobs.length));
+  order.forEach(({ cell, seed }, index) => (bySeed[cell][seed] = summaries[index]));
+  return parts.map((_, p) => cells.flatMap((c, i) => (c.part !== p ? [] : [{
+    config: c.config,
+    results: bySeed[i].map((s) => s.result),
+    seedDirs: bySeed[i].map((s) => s.dir),
+    seedSeconds: bySeed[i].reduce((sum, s) => sum + s.wallSeconds, 0),
+  }])));
+}
+
+/**
+ * The start order of a grid's jobs: (config index, seed index) pairs, configs by budget from the
+ * largest down (ties in grid order), each config's seeds in order. A budget is the only cost every
+ * search shares, and longest-first keeps a pool's idle tail short (LPT scheduling).
+ */
+export function gridJobOrder(configs: readonly { readonly budget: number; readonly seeds: number }[]): { readonly cell: number; readonly seed: number }[] {
+  const byBudget = configs.map((c, i) => ({ ...c, i })).sort((a, b) => b.budget - a.budget || a.i - b.i);
+  return byBudget.flatMap((c) => Array.from({ length: c.seeds }, (_, seed) => ({ cell: c.i, seed })));
 }
 
 /** A config as the progress note names it: its label, and its budget when the label is just the algorithm. */

@@ -42,7 +42,7 @@ export interface SeedRunConfig {
   readonly algoOptions: Readonly<Record<string, unknown>>;
 }
 
-/** Where the process runs, recorded in every manifest (computed once per runSeeds call). */
+/** Where the process runs, recorded in every manifest (computed once per runSeeds or grid call). */
 export interface Provenance {
   readonly node: string;
   readonly packages: Readonly<Record<string, string | null>>;
@@ -135,19 +135,43 @@ export class SearchAbortedError extends Error {
  */
 export async function runSeeds(options: RunSeedsOptions): Promise<RunSeedsResult> {
   const started = performance.now();
-  const config = checkOptions(options);
-  const dir = join(resultsRoot(options.resultsDir), options.experiment, `${config.algo}-${config.budget}`);
-  const provenance = currentProvenance();
-  const jobs: SeedJob[] = options.seeds.map((seed) => ({ config, seed, dir: join(dir, `seed-${seed}`), provenance, stopAfter: options.stopAfter }));
-  const workers = options.workers ?? Math.min(2, availableParallelism(), jobs.length);
-  if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`workers must be an integer ≥ 0: got ${workers}`);
+  const { dir, jobs } = seedJobs(options);
+  const workers = options.workers ?? defaultWorkers(jobs.length);
   const progress = progressReporter(jobs.length, options, started);
   try {
-    const summaries = workers === 0 ? await runInline(jobs, progress.report) : await runOnWorkers(jobs, workers, progress.report);
+    const summaries = await runSeedJobs(jobs, workers, (_index, summary) => progress.report(summary));
     return { dir, seeds: summaries, wallSeconds: (performance.now() - started) / 1000 };
   } finally {
     progress.stop();
   }
+}
+
+/**
+ * The seed folder and one job per seed of a config, its options checked (runSeeds' rules);
+ * nothing is run or written. A grid makes these for every config and runs them on one pool.
+ * @throws as runSeeds for bad options.
+ */
+export function seedJobs(options: Omit<RunSeedsOptions, 'workers' | 'quiet' | 'onProgress'>, provenance: Provenance = currentProvenance()): { readonly dir: string; readonly jobs: SeedJob[] } {
+  const config = checkOptions(options);
+  const dir = join(resultsRoot(options.resultsDir), options.experiment, `${config.algo}-${config.budget}`);
+  return { dir, jobs: options.seeds.map((seed) => ({ config, seed, dir: join(dir, `seed-${seed}`), provenance, stopAfter: options.stopAfter })) };
+}
+
+/** Worker threads when none are asked for: one per core, at most 2 (wasm TF.js is single-threaded), at most one per job. */
+export function defaultWorkers(jobs: number): number {
+  return Math.min(2, availableParallelism(), jobs);
+}
+
+/**
+ * Run seed jobs — of one config or of many — on `workers` threads (0: on this thread, in order),
+ * each thread taking the next job when it finishes one, so the order of `jobs` is the order they
+ * start in. `onDone` hears each finished job by its index. Same resume rules as runSeeds.
+ * @returns the summaries in the order of `jobs`.
+ * @throws RangeError for a bad worker count; the first job's failure (the other threads are then stopped).
+ */
+export async function runSeedJobs(jobs: readonly SeedJob[], workers: number, onDone: (index: number, summary: SeedSummary) => void = () => {}): Promise<SeedSummary[]> {
+  if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`workers must be an integer ≥ 0: got ${workers}`);
+  return workers === 0 ? runInline(jobs, onDone) : runOnWorkers(jobs, workers, onDone);
 }
 
 /**
@@ -295,17 +319,17 @@ function checkOptions(options: RunSeedsOptions): SeedRunConfig {
 }
 
 /** Node version, installed package versions and git commit of this checkout. */
-function currentProvenance(): Provenance {
+export function currentProvenance(): Provenance {
   return { node: process.version, packages: packageVersions(), gitCommit: gitState().gitCommit };
 }
 
-type Report = (summary: SeedSummary) => void;
+type Report = (index: number, summary: SeedSummary) => void;
 
 async function runInline(jobs: readonly SeedJob[], report: Report): Promise<SeedSummary[]> {
   const out: SeedSummary[] = [];
-  for (const job of jobs) {
+  for (const [index, job] of jobs.entries()) {
     const summary = await runSeed(job);
-    report(summary);
+    report(index, summary);
     out.push(summary);
   }
   return out;
@@ -314,22 +338,23 @@ async function runInline(jobs: readonly SeedJob[], report: Report): Promise<Seed
 /** A pool of `workers` threads running run-worker.ts; on the first failure all threads stop. */
 function runOnWorkers(jobs: readonly SeedJob[], workers: number, report: Report): Promise<SeedSummary[]> {
   return runOnWorkerPool<SeedJob, SeedSummary>(join(__dirname, 'run-worker.ts'), jobs, workers, {
-    onDone: (_index, summary) => report(summary),
-    toError: (reply) => rebuildError(jobs[reply.index].seed, reply),
+    onDone: report,
+    toError: (reply) => rebuildError(jobs[reply.index], reply),
   });
 }
 
 /** The worker's error as an Error of the same name, so callers can tell an abort from a bug. */
-function rebuildError(seed: number, msg: { name: string; message: string; stack?: string }): Error {
+function rebuildError(job: SeedJob, msg: { name: string; message: string; stack?: string }): Error {
+  const where = `${job.config.space} ${job.config.algo}-${job.config.budget} seed ${job.seed}`;
   const Kind = msg.name === 'SearchAbortedError' ? SearchAbortedError : msg.name === 'ReplayMismatchError' ? ReplayMismatchError : Error;
-  const error = new Kind(`seed ${seed}: ${msg.message}`);
+  const error = new Kind(`${where}: ${msg.message}`);
   if (Kind === Error) error.name = msg.name;
-  if (msg.stack !== undefined) error.stack = `${error.name}: seed ${seed}: ${msg.message}\n(worker stack) ${msg.stack}`;
+  if (msg.stack !== undefined) error.stack = `${error.name}: ${where}: ${msg.message}\n(worker stack) ${msg.stack}`;
   return error;
 }
 
 /** Feeds the caller's callback and (unless quiet) a cli-progress bar on stderr. */
-function progressReporter(total: number, options: RunSeedsOptions, startedMs: number): { report: Report; stop: () => void } {
+function progressReporter(total: number, options: RunSeedsOptions, startedMs: number): { report: (summary: SeedSummary) => void; stop: () => void } {
   const label = `${options.algo}-${options.budget}`;
   const bar = options.quiet ? null : new SingleBar({ format: `search ${label} [{bar}] {value}/{total} seeds | ETA {etaText}`, stream: process.stderr }, Presets.shades_classic);
   bar?.start(total, 0, { etaText: '?' });

@@ -1,11 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  gridJobOrder,
   NB201_EVOLUTION_OPTIONS,
   NB201_TABLE1_BUDGETS,
   runGrid,
+  runGrids,
   SMOKE_CONTROLLER_OPTIONS,
   SMOKE_LATENT_OPTIONS,
   table1Grid,
@@ -13,6 +15,7 @@ import {
   table3Grid,
 } from '../../lib/experiments/grid';
 import { loadProblem } from '../../lib/experiments/problems';
+import { runSeeds } from '../../lib/experiments/runner';
 
 const root = mkdtempSync(join(tmpdir(), 'dnas-grid-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -26,6 +29,43 @@ describe('runGrid', () => {
     expect(first[0].seedSeconds).toBeGreaterThan(0);
     expect(again[0].seedSeconds).toBeCloseTo(first[0].seedSeconds, 9);
     expect(first[0].results.map((r) => r.queried)).toEqual([5, 5]);
+  });
+});
+
+describe('runGrids', () => {
+  it('runs several grids on one pool with the results each config gets alone, in grid order', async () => {
+    const grid = [
+      { label: 'random', algo: 'random', budget: 6 },
+      { label: 'evolution', algo: 're', budget: 9, algoOptions: NB201_EVOLUTION_OPTIONS },
+    ];
+    const parts = [{ grid, space: 'nb201', experiment: 'pool-c10' }, { grid, space: 'nb201-cifar100', experiment: 'pool-c100' }];
+    const seen: string[] = [];
+    const pooled = await runGrids(parts, { seeds: 3, resultsDir: join(root, 'pooled'), workers: 2, onProgress: (c, p) => seen.push(`${c.algo}:${p.done}/${p.total}`) });
+    expect(pooled.map((runs) => runs.map((r) => r.config.label))).toEqual([['random', 'evolution'], ['random', 'evolution']]);
+    expect(pooled[1][1].seedDirs).toEqual([0, 1, 2].map((k) => join(root, 'pooled', 'pool-c100-evolution', 're-9', `seed-${k}`)));
+    expect(seen.filter((s) => s.startsWith('re:')).sort()).toEqual(['re:1/3', 're:1/3', 're:2/3', 're:2/3', 're:3/3', 're:3/3']);
+    for (const [p, part] of parts.entries()) {
+      for (const [c, config] of grid.entries()) {
+        const alone = await runSeeds({ space: part.space, algo: config.algo, budget: config.budget, algoOptions: config.algoOptions ?? {}, seeds: [0, 1, 2], experiment: 'alone', resultsDir: join(root, `alone-${p}-${c}`), workers: 0, quiet: true });
+        expect(pooled[p][c].results).toEqual(alone.seeds.map((s) => s.result));
+      }
+    }
+    // the two data sets are different tables: the same seeds find different accuracies
+    expect(pooled[0][0].results.map((r) => r.best!.searchAccuracy)).not.toEqual(pooled[1][0].results.map((r) => r.best!.searchAccuracy));
+  });
+
+  it('checks every config before any job starts, naming the bad value', async () => {
+    const grid = [{ label: 'random', algo: 'random', budget: 5 }, { label: 'bad', algo: 'random', budget: 0 }];
+    await expect(runGrids([{ grid, space: 'nb201', experiment: 'checked' }], { seeds: 1, resultsDir: join(root, 'checked'), workers: 0 })).rejects.toThrow('budget must be a positive integer (distinct cells): got 0');
+    expect(existsSync(join(root, 'checked'))).toBe(false);
+  });
+});
+
+describe('gridJobOrder', () => {
+  it('starts the largest budgets first, ties in grid order, each config\'s seeds in order, every pair once', () => {
+    const order = gridJobOrder([{ budget: 50, seeds: 2 }, { budget: 300, seeds: 2 }, { budget: 100, seeds: 1 }, { budget: 300, seeds: 1 }]);
+    expect(order).toEqual([{ cell: 1, seed: 0 }, { cell: 1, seed: 1 }, { cell: 3, seed: 0 }, { cell: 2, seed: 0 }, { cell: 0, seed: 0 }, { cell: 0, seed: 1 }]);
+    expect(gridJobOrder([])).toEqual([]);
   });
 });
 
