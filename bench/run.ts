@@ -1,5 +1,5 @@
 // Runs the benchmarks (all, or those named) and writes their JSON to bench/results/<name>.json.
-// Timings live here, never in tests. Usage: npm run bench [-- enumerate complete-table hash controller evolution pretrain latent-capacity latent-locality supernet supernet-pool worker-gc …]
+// Timings live here, never in tests. Usage: npm run bench [-- enumerate complete-table hash controller evolution pretrain latent-capacity latent-locality supernet supernet-pool worker-gc worker-recycle …]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchCompleteTable } from './complete-table';
@@ -13,6 +13,7 @@ import { benchPretrain } from './pretrain';
 import { benchSupernet } from './supernet';
 import { benchSupernetPool } from './supernet-pool';
 import { benchWorkerGc } from './worker-gc';
+import { benchWorkerRecycle } from './worker-recycle';
 
 const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   enumerate: benchEnumerate,
@@ -26,6 +27,7 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   supernet: () => benchSupernet(),
   'supernet-pool': () => benchSupernetPool(),
   'worker-gc': () => benchWorkerGc(),
+  'worker-recycle': () => benchWorkerRecycle(),
 };
 
 async function main(names: string[]): Promise<void> {

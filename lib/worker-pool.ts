@@ -16,7 +16,12 @@ export type PoolReply<R, P> =
   | { readonly kind: 'error'; readonly index: number; readonly name: string; readonly message: string; readonly stack?: string };
 
 /** Callbacks of `runOnWorkerPool`. */
-export interface PoolHandlers<R, P> {
+export interface PoolHandlers<R, P, J = unknown> {
+  /**
+   * Called on this thread just before job `index` is sent to a worker (e.g. to take a lock); the
+   * job it resolves to is what the worker gets. A rejection fails the pool like a failed job.
+   */
+  readonly beforeStart?: (index: number, job: J) => Promise<J>;
   readonly onProgress?: (index: number, progress: P) => void;
   readonly onDone?: (index: number, result: R) => void;
   /** The error of a failed job (default: the worker's message as an Error of the same name, prefixed with the job's index). */
@@ -33,12 +38,19 @@ export interface PoolHandlers<R, P> {
 export const WORKER_YOUNG_GENERATION_MB = 192;
 
 /** Options of `runOnWorkerPool`. */
-export interface PoolOptions {
+export interface PoolOptions<J = unknown> {
   /**
    * V8 young-generation size of each thread in MB, an integer ≥ 1 (default
    * `WORKER_YOUNG_GENERATION_MB`); null leaves it to V8 (the reference bench/worker-gc.ts times against).
    */
   readonly youngGenerationMb?: number | null;
+  /**
+   * Whether a thread that just finished job `previous` is replaced by a fresh one before it takes
+   * job `next` (default: never). A long-lived thread that has run many different kinds of job can
+   * run the next kind markedly slower than a fresh one (bench/worker-recycle.ts measures it); a grid
+   * replaces its threads where the config changes.
+   */
+  readonly recycle?: (previous: J, next: J) => boolean;
 }
 
 /**
@@ -48,39 +60,48 @@ export interface PoolOptions {
  * @returns the results in the order of `jobs`.
  * @throws RangeError when workers or options.youngGenerationMb is not a positive integer.
  */
-export async function runOnWorkerPool<J, R, P = never>(file: string, jobs: readonly J[], workers: number, handlers: PoolHandlers<R, P> = {}, options: PoolOptions = {}): Promise<R[]> {
+export async function runOnWorkerPool<J, R, P = never>(file: string, jobs: readonly J[], workers: number, handlers: PoolHandlers<R, P, J> = {}, options: PoolOptions<J> = {}): Promise<R[]> {
   if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be a positive integer: got ${workers}`);
   const youngGenerationMb = options.youngGenerationMb === undefined ? WORKER_YOUNG_GENERATION_MB : options.youngGenerationMb;
   if (youngGenerationMb !== null && (!Number.isInteger(youngGenerationMb) || youngGenerationMb < 1)) throw new RangeError(`youngGenerationMb must be an integer ≥ 1: got ${youngGenerationMb}`);
   const results = new Map<number, R>();
-  const threads: Worker[] = [];
+  const threads = new Set<Worker>();
   let next = 0;
   try {
     await new Promise<void>((resolveAll, reject) => {
       if (jobs.length === 0) return resolveAll();
       const feed = (worker: Worker): void => {
         if (next < jobs.length) {
-          const request: PoolRequest<J> = { index: next, job: jobs[next++] };
-          worker.postMessage(request);
+          const index = next++;
+          if (handlers.beforeStart === undefined) worker.postMessage({ index, job: jobs[index] } satisfies PoolRequest<J>);
+          else handlers.beforeStart(index, jobs[index]).then((job) => worker.postMessage({ index, job } satisfies PoolRequest<J>), reject);
         } else if (results.size === jobs.length) resolveAll();
       };
-      for (let w = 0; w < Math.min(workers, jobs.length); w++) {
+      const start = (slot: number): Worker => {
         const worker = new Worker(file, { execArgv: ['--require', require.resolve('tsx/cjs')], ...(youngGenerationMb === null ? {} : { resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb } }) });
-        threads.push(worker);
+        threads.add(worker);
+        const onExit = (code: number): void => reject(new Error(`worker thread ${slot + 1} of ${file} exited with code ${code} before its jobs were done`));
         worker.on('message', (reply: PoolReply<R, P>) => {
           if (reply.kind === 'progress') return handlers.onProgress?.(reply.index, reply.progress);
           if (reply.kind === 'error') return reject((handlers.toError ?? defaultError)(reply));
           results.set(reply.index, reply.result);
           handlers.onDone?.(reply.index, reply.result);
-          feed(worker);
+          if (next < jobs.length && options.recycle?.(jobs[reply.index], jobs[next]) === true) {
+            // A fresh thread for the next job; this one ends without failing the pool.
+            worker.off('exit', onExit);
+            threads.delete(worker);
+            void worker.terminate();
+            feed(start(slot));
+          } else feed(worker);
         });
         worker.on('error', reject);
-        worker.on('exit', (code) => reject(new Error(`worker thread ${w + 1} of ${file} exited with code ${code} before its jobs were done`)));
-        feed(worker);
-      }
+        worker.on('exit', onExit);
+        return worker;
+      };
+      for (let w = 0; w < Math.min(workers, jobs.length); w++) feed(start(w));
     });
   } finally {
-    await Promise.all(threads.map((t) => t.terminate()));
+    await Promise.all([...threads].map((t) => t.terminate()));
   }
   return jobs.map((_, i) => results.get(i)!);
 }
