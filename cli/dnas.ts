@@ -29,7 +29,7 @@ const USAGE = `usage:
     tables (default): test accuracy from nasbench101/test-108-all.csv, and validation accuracy, params and
     training time from nasbench101/val-subset-30k.csv when the cell is in that sample;
     tfrecord: the official nasbench_only108.tfrecord (mean of 3 runs)
-  dnas results ls [--results DIR]      experiments (configs, finished/unfinished seeds) and notebooks (run counts)
+  dnas results ls [--results DIR]      experiments (configs, finished/unfinished/corrupt seeds), notebooks (run counts), unreadable files
   dnas results show EXPERIMENT [--results DIR]        best accuracy per config: seeds, mean, std, min, max
   dnas results compare EXP1 EXP2 ... [--results DIR]  the same summaries of several experiments side by side
     DIR defaults to $DNAS_RESULTS_DIR, else <project>/results (layout: docs/results.md)
@@ -76,7 +76,7 @@ async function dispatch(argv: string[]): Promise<unknown> {
 function parseOptions(argv: string[]) {
   try {
     return parseArgs({
-      args: argv,
+      args: joinNegativeValues(argv),
       allowPositionals: true,
       options: { cell: { type: 'string' }, hash: { type: 'string' }, source: { type: 'string' }, 'data-dir': { type: 'string' }, quick: { type: 'boolean' },
         space: { type: 'string' }, algo: { type: 'string' }, budget: { type: 'string' }, seeds: { type: 'string' },
@@ -86,6 +86,20 @@ function parseOptions(argv: string[]) {
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
+}
+
+/**
+ * `--flag -5` as `--flag=-5`: parseArgs reads a value starting with '-' as a missing value (an
+ * "ambiguous" error); joined, the flag's own check names the value and its limit.
+ */
+function joinNegativeValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const next = argv[i + 1];
+    if (/^--[a-z-]+$/.test(argv[i]) && next !== undefined && /^-[\d.]/.test(next)) out.push(`${argv[i]}=${argv[++i]}`);
+    else out.push(argv[i]);
+  }
+  return out;
 }
 
 function dataOptions(values: { 'data-dir'?: string }): { dataDir?: string } {
@@ -112,6 +126,17 @@ function cellCommand(sub: string | undefined, cellJson: string | undefined): unk
     sub as 'hash' | 'params' | 'flops' | 'encode'
   ];
   return Object.fromEntries(pick.map((key) => [key, description[key as keyof typeof description]]));
+}
+
+/**
+ * An integer flag: undefined when absent; a UsageError naming the flag, the value and the limit
+ * for anything but plain digits (no `0x10`, `1e3`, `2.0`, signs) or a value below `min`.
+ */
+function integerFlag(name: string, text: string | undefined, min: number): number | undefined {
+  if (text === undefined) return undefined;
+  const value = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(value) || value < min) throw new UsageError(`--${name} must be an integer ≥ ${min}: got ${JSON.stringify(text)}`);
+  return value;
 }
 
 /** A number flag: undefined when absent; a UsageError naming the flag for anything not a finite number. */
@@ -200,13 +225,17 @@ async function searchCommand(values: { space?: string; algo?: string; budget?: s
   for (const flag of ['space', 'algo', 'budget', 'seeds'] as const) {
     if (values[flag] === undefined) throw new UsageError(`dnas search needs --${flag}`);
   }
-  const budget = Number(values.budget);
-  if (!Number.isInteger(budget) || budget < 1) throw new UsageError(`--budget must be a positive integer: got ${values.budget}`);
-  const workers = values.workers === undefined ? undefined : Number(values.workers);
+  const budget = integerFlag('budget', values.budget, 1)!;
+  const workers = integerFlag('workers', values.workers, 0);
   // Loaded on demand: TF.js and worker threads are only needed here.
   const { parseSeedRange, runSearchCli } = require('../lib/experiments/cli') as typeof import('../lib/experiments/cli');
   const { LATENT_MODEL_ALGOS } = require('../lib/experiments/grid') as typeof import('../lib/experiments/grid');
-  const seeds = parseSeedRange(values.seeds!);
+  let seeds: [number, number];
+  try {
+    seeds = parseSeedRange(values.seeds!);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
   let algoOptions: Record<string, unknown> | undefined = values.options === undefined ? undefined : parseOptionsJson(values.options);
   if (LATENT_MODEL_ALGOS.has(values.algo!)) {
     const { searchLatentModel } = require('../lib/experiments/search-latent-model') as typeof import('../lib/experiments/search-latent-model');
@@ -241,17 +270,18 @@ function resultsCommand(sub: string | undefined, names: string[], resultsDir: st
       resultsDir: listing.resultsDir,
       experiments: listing.experiments.map((e) => ({
         name: e.name,
-        configs: e.configs.map((c) => ({ algo: c.algo, budget: c.budget, space: c.space, seeds: c.finishedSeeds.length, unfinished: c.unfinishedSeeds.length })),
+        configs: e.configs.map((c) => ({ algo: c.algo, budget: c.budget, space: c.space, seeds: c.finishedSeeds.length, unfinished: c.unfinishedSeeds.length, corrupt: c.corruptSeeds.length })),
       })),
       notebooks: listing.notebooks.map((n) => ({ name: n.name, runs: n.runs })),
       unrecognised: listing.unrecognised,
+      corrupt: listing.corrupt,
     };
   }
   if (sub === 'show') {
     if (names.length !== 1) throw new UsageError(`dnas results show needs exactly one experiment name: got ${names.length}`);
     const runs = store.loadSearchRuns(names[0], { resultsDir });
     const unfinished = runs.unfinished.map(({ algo, budget, seed, reason }) => ({ algo, budget, seed, reason }));
-    return { experiment: names[0], summary: store.summarizeRuns(runs).objects(), unfinished };
+    return { experiment: names[0], summary: store.summarizeRuns(runs).objects(), unfinished, corrupt: runs.corrupt };
   }
   if (names.length < 2) throw new UsageError(`dnas results compare needs at least two experiment names: got ${names.length}`);
   return { experiments: names, summary: store.compareExperiments(names, { resultsDir }).objects() };

@@ -1,9 +1,11 @@
 // Executes notebooks/*.ipynb headless (tslab kernel via nbconvert) and writes offline HTML reports.
-// It must not edit the source notebooks: each is copied to <out>/<name>.ipynb with its parameters
-// injected, executed there, and rendered to <out>/<name>.html; it stops at the first failing cell.
+// It must not edit the source notebooks: each is copied with its parameters injected (checked before
+// any kernel starts), executed and rendered in <out>/.running/, and only a run that succeeded replaces
+// <out>/<name>.ipynb and <out>/<name>.html; a failed one leaves them and its partial copy goes to
+// <out>/failed/. It stops at the first failing cell.
 // Last, <out>/index.html lists every report in <out> (cli/report-index.ts), also after a failure.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { SCALES, Scale, RUN_ENV } from '../lib/report/run-context';
@@ -20,11 +22,17 @@ const JUPYTER = process.env.DNAS_JUPYTER || '/usr/bin/jupyter';
 const DEFAULT_CELL_TIMEOUT_S = 600;
 /** Print a "still running" line when one cell has been silent this long. */
 const HEARTBEAT_S = 30;
+/** Subfolders of --out: where a notebook runs (hidden, so the index never lists it), and where a failed run's partial copy is kept. */
+const RUNNING_DIR = '.running';
+const FAILED_DIR = 'failed';
 
 const USAGE = `Usage: npx tsx cli/run-notebooks.ts [names…] [options]   (npm run notebooks -- …)
   names                  notebooks/<name>.ipynb to run (default: all), with or without .ipynb
   --scale smoke|full     passed to every notebook's parameters cell as \`scale\` (default smoke)
-  --param key=value      override another declared parameter (repeatable; JSON or a plain string)
+  --param key=value      override another declared parameter (repeatable; JSON or a plain string),
+                         checked against its type and [domain] before any kernel starts; not scale
+A failed notebook leaves the previous <out>/<name>.ipynb and .html as they were; its partial copy
+goes to <out>/failed/<name>.ipynb.
   --out DIR              executed notebooks and HTML reports (default reports/)
   --results DIR          DNAS_RESULTS_DIR for the kernel (default results/)
   --dir DIR              folder to take notebooks from (default notebooks/)
@@ -100,6 +108,8 @@ function checkTimeout(value: string): number {
 function addParam(params: Record<string, string>, pair: string): void {
   const eq = pair.indexOf('=');
   if (eq <= 0) throw new Error(`--param needs key=value: got '${pair}'`);
+  // The scale also names the run (manifest, results folder, index): one way to set it, checked once.
+  if (pair.slice(0, eq) === 'scale') throw new Error(`scale is set only with --scale ${SCALES.join('|')}: got --param ${pair}`);
   params[pair.slice(0, eq)] = pair.slice(eq + 1);
 }
 
@@ -181,7 +191,12 @@ function prepare(options: RunOptions, name: string): Prepared {
  */
 async function runNotebook(options: RunOptions, prepared: Prepared, position: string): Promise<NotebookResult> {
   const { name, target, notebook } = prepared;
-  writeFileSync(target, JSON.stringify(notebook, null, 1) + '\n');
+  const work = path.join(options.outDir, RUNNING_DIR, `${name}.ipynb`);
+  const failedCopy = path.join(options.outDir, FAILED_DIR, `${name}.ipynb`);
+  mkdirSync(path.dirname(work), { recursive: true });
+  mkdirSync(path.dirname(failedCopy), { recursive: true });
+  rmSync(failedCopy, { force: true });
+  writeFileSync(work, JSON.stringify(notebook, null, 1) + '\n');
   const scratch = mkdtempSync(path.join(tmpdir(), 'dnas-nb-'));
   const failureFile = path.join(scratch, 'failure.json');
   const start = Date.now();
@@ -194,21 +209,30 @@ async function runNotebook(options: RunOptions, prepared: Prepared, position: st
     if (running >= 0 && Date.now() - lastEvent > HEARTBEAT_S * 1000) log(`${position} ${name}: cell ${running + 1} still running (${elapsed()} s)`);
   }, HEARTBEAT_S * 1000);
   try {
-    const { code, stderr } = await runJupyter(executeArgs(options, target), kernelEnv(options, name, failureFile, target), (e) => {
+    const { code, stderr } = await runJupyter(executeArgs(options, work), kernelEnv(options, name, failureFile, failedCopy), (e) => {
       lastEvent = Date.now();
       if (e.event !== 'cell-start') return;
       running = e.index;
       log(`${position} ${name}: cell ${e.index + 1}/${notebook.cells.length} (code ${codeCells.indexOf(e.index) + 1}/${codeCells.length}) at ${elapsed()} s`);
     });
-    if (code !== 0) throw new Error(failureMessage(prepared, { running, failureFile, stderr, timeoutS: options.cellTimeoutS }));
+    if (code !== 0) throw new Error(failureMessage({ ...prepared, target: failedCopy }, { running, failureFile, stderr, timeoutS: options.cellTimeoutS }));
+  } catch (error) {
+    // The hook wrote the executed part to failedCopy; when the kernel died before it could, keep the input.
+    if (!existsSync(failedCopy) && existsSync(work)) renameSync(work, failedCopy);
+    rmSync(work, { force: true });
+    throw error;
   } finally {
     clearInterval(heartbeat);
     rmSync(scratch, { recursive: true, force: true });
   }
   const executeSeconds = (Date.now() - start) / 1000;
   log(`${position} ${name}: executed in ${executeSeconds.toFixed(1)} s; writing HTML report`);
-  const htmlSeconds = await renderHtml(target);
-  return { name, executeSeconds, htmlSeconds, notebook: target, report: target.replace(/\.ipynb$/, '.html') };
+  const htmlSeconds = await renderHtml(work);
+  // Only now, with both files complete, do they replace the previous run's (a rename each).
+  const report = target.replace(/\.ipynb$/, '.html');
+  renameSync(work.replace(/\.ipynb$/, '.html'), report);
+  renameSync(work, target);
+  return { name, executeSeconds, htmlSeconds, notebook: target, report };
 }
 
 /** nbconvert arguments that execute a notebook in place with the project's tslab kernel. */

@@ -33,3 +33,20 @@ export const RESULTS_DIR_ENV = 'DNAS_RESULTS_DIR';
 export function resultsRoot(resultsDir?: string): string {
   return resolve(resultsDir ?? process.env[RESULTS_DIR_ENV] ?? join(projectRoot(), 'results'));
 }
+
+/** What a folder name under the results or cache folder may be: see checkFolderName. */
+const FOLDER_NAME = /^[A-Za-z0-9_][\w.-]*$/;
+
+/**
+ * Check a name that becomes one folder under the results or cache folder (an experiment, a
+ * notebook, a run id): letters, digits, '.', '_' and '-', not starting with '.', so it is never a
+ * path, `.`, `..` or a hidden folder, and a result can only land inside the folder it belongs to.
+ * @returns the name.
+ * @throws Error naming the kind, the value and the rule.
+ */
+export function checkFolderName(kind: string, name: string): string {
+  if (typeof name !== 'string' || !FOLDER_NAME.test(name)) {
+    throw new Error(`${kind} must be letters, digits, '.', '_' or '-', not starting with '.' (one folder name, never a path, '.' or '..'): got ${JSON.stringify(name)}`);
+  }
+  return name;
+}

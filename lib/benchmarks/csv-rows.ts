@@ -37,7 +37,20 @@ export function requireFinalNewline(file: string, text: string): void {
   throw new DataFileError(file, `${file}:${lines}: the file does not end with a newline: it was cut inside line ${lines} (expected complete lines)`);
 }
 
-/** Number(text), except that '' and whitespace (which Number maps to 0) become NaN. */
+/** A plain decimal as data files write it: sign, digits, optional fraction and exponent (`0.93`, `-1.5e-05`). */
+const DECIMAL = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
+/** A plain non-negative integer: digits only. */
+const INTEGER = /^\d+$/;
+
+/**
+ * The number a data file's decimal field holds; NaN for anything else that Number() would accept
+ * (`''` and whitespace → 0, `0x10` → 16, `Infinity`, `1_000`, padding), so a checker rejects it.
+ */
 export function strictNumber(text: string): number {
-  return text.trim() === '' ? NaN : Number(text);
+  return DECIMAL.test(text) ? Number(text) : NaN;
+}
+
+/** The integer a data file's integer field holds (digits only); NaN for `1e3`, `0x10`, `12.0`, signs or padding. */
+export function strictInteger(text: string): number {
+  return INTEGER.test(text) ? Number(text) : NaN;
 }

@@ -7,7 +7,7 @@ import { DataFileError } from './errors';
 
 export { projectRoot };
 
-/** Environment variable that names the data folder; it wins over every default place. */
+/** Environment variable that names the data folder; when set, it is the only place looked (as an explicit dataDir). */
 export const DATA_DIR_ENV = 'DNAS_DATA_DIR';
 
 /** Where to look and what to consult; every field defaults to the real environment. */
@@ -27,25 +27,25 @@ export interface DataCandidate {
 }
 
 /**
- * The folders to search, in order: an explicit `dataDir` alone; otherwise `$DNAS_DATA_DIR`
- * (when set), `<root>/datasets`, `<root>/../shared/datasets`.
+ * The folders to search, in order: an explicit `dataDir` alone; otherwise `$DNAS_DATA_DIR` alone
+ * when set (a folder the user named must not be silently replaced by another: a misspelt or
+ * half-filled one is an error); otherwise `<root>/datasets`, then `<root>/../shared/datasets`.
  */
 export function dataCandidates(options: DataFolderOptions = {}): DataCandidate[] {
   if (options.dataDir !== undefined) return [{ dir: resolve(options.dataDir), source: 'dataDir option' }];
   const env = options.env ?? process.env;
-  const root = options.root ?? projectRoot();
-  const out: DataCandidate[] = [];
   const fromEnv = env[DATA_DIR_ENV];
-  if (fromEnv !== undefined && fromEnv !== '') out.push({ dir: resolve(fromEnv), source: DATA_DIR_ENV });
-  out.push({ dir: join(root, 'datasets'), source: 'project datasets/' });
-  out.push({ dir: resolve(root, '..', 'shared', 'datasets'), source: 'shared datasets/' });
-  return out;
+  if (fromEnv !== undefined && fromEnv !== '') return [{ dir: resolve(fromEnv), source: DATA_DIR_ENV }];
+  const root = options.root ?? projectRoot();
+  return [
+    { dir: join(root, 'datasets'), source: 'project datasets/' },
+    { dir: resolve(root, '..', 'shared', 'datasets'), source: 'shared datasets/' },
+  ];
 }
 
 /**
  * Absolute path of a data file: the first candidate folder (see `dataCandidates`) that holds
- * `relativePath` as a regular file. A folder without that file does not count, so a
- * half-filled `$DNAS_DATA_DIR` falls through to the next place.
+ * `relativePath` as a regular file. Only the two default folders fall through to each other.
  * @param relativePath e.g. `nasbench101/val-subset-30k.csv`.
  * @throws DataFileError listing every place looked and the file expected.
  */
@@ -56,9 +56,10 @@ export function resolveDataFile(relativePath: string, options: DataFolderOptions
     if (isFile(path)) return path;
   }
   const looked = candidates.map((c) => `${join(c.dir, relativePath)} (${c.source})`).join('; ');
+  const named = candidates[0].source === DATA_DIR_ENV ? `; ${DATA_DIR_ENV} is the only place looked when set: fix or unset it` : '';
   throw new DataFileError(
     relativePath,
-    `${relativePath} not found; looked in: ${looked}. Set ${DATA_DIR_ENV} or see environment.md`,
+    `${relativePath} not found; looked in: ${looked}${named}. ${named === '' ? `Set ${DATA_DIR_ENV} or see` : 'See'} environment.md`,
   );
 }
 

@@ -2,7 +2,7 @@
 // It only parses and validates the file: no querying, budgets or cell hashing here.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { checkCsvHeader, parseCsvRows, requireFinalNewline, strictNumber } from './csv-rows';
+import { checkCsvHeader, parseCsvRows, requireFinalNewline, strictInteger, strictNumber } from './csv-rows';
 import { resolveDataFile, type DataFolderOptions } from './data-folder';
 import { DataFileError } from './errors';
 import type { BenchmarkRecord } from './tabular';
@@ -92,7 +92,7 @@ function toRecord(file: string, line: number, cells: string[]): Nasbench101CsvRe
   const byEpochs = { 4: accuracy('val_acc_4', a4), 12: accuracy('val_acc_12', a12), 36: accuracy('val_acc_36', a36), 108: accuracy('val_acc_108', a108) };
   const trainingTimeS = strictNumber(time);
   if (!(Number.isFinite(trainingTimeS) && trainingTimeS > 0)) throw bad('train_time_108_s', time, 'a finite number of seconds > 0');
-  const paramCount = strictNumber(params);
+  const paramCount = strictInteger(params);
   if (!(Number.isSafeInteger(paramCount) && paramCount > 0)) throw bad('params', params, 'a positive integer');
   return { hash, searchAccuracy: byEpochs[108], valAccuracy: byEpochs[108], valAccuracyByEpochs: byEpochs, params: paramCount, trainingTimeS };
 }

@@ -6,7 +6,7 @@ import { basename, dirname, join } from 'node:path';
 import { InvalidNb201CellError, parseNb201Cell, type Nb201Cell } from '../spaces/nasbench201/cell';
 import { NB201_DATASETS, networkFlopsM, type Nb201Dataset } from '../spaces/nasbench201/cost';
 import { NB201_SIZE } from '../spaces/nasbench201/search-space';
-import { checkCsvHeader, parseCsvRows, requireFinalNewline, strictNumber } from './csv-rows';
+import { checkCsvHeader, parseCsvRows, requireFinalNewline, strictInteger, strictNumber } from './csv-rows';
 import { resolveDataFile, type DataFolderOptions } from './data-folder';
 import { DataFileError } from './errors';
 import type { BenchmarkRecord } from './tabular';
@@ -138,7 +138,7 @@ function readTestAccuracies(file: string, main: ReadonlyMap<string, Nasbench201C
     const [indexText, arch, accText] = fields;
     const record = main.get(arch);
     if (record === undefined) throw bad('arch', arch, 'a cell string of the main table');
-    if (strictNumber(indexText) !== record.index) throw bad('index', indexText, `${record.index}, the main table's index of ${arch}`);
+    if (strictInteger(indexText) !== record.index) throw bad('index', indexText, `${record.index}, the main table's index of ${arch}`);
     if (byArch.has(arch)) throw bad('arch', arch, 'each cell once');
     const x = strictNumber(accText);
     if (!(x >= 0 && x <= 1)) throw bad('test_acc_200', accText, 'an accuracy in [0, 1]');
@@ -153,7 +153,7 @@ function toRecord(file: string, line: number, fields: string[], dataset: Nb201Da
   const bad = (column: string, value: string, expected: string): DataFileError =>
     new DataFileError(file, `${file}:${line}: column ${column}: got ${JSON.stringify(value)} (expected ${expected})`);
   const [indexText, arch, paramsText, a200, a12, t12] = fields;
-  const index = strictNumber(indexText);
+  const index = strictInteger(indexText);
   if (!(Number.isInteger(index) && index >= 0 && index < NB201_SIZE)) throw bad('index', indexText, `an integer in 0..${NB201_SIZE - 1}`);
   let cell: Nb201Cell;
   try {
@@ -167,7 +167,7 @@ function toRecord(file: string, line: number, fields: string[], dataset: Nb201Da
     if (!(x >= 0 && x <= 1)) throw bad(column, text, 'an accuracy in [0, 1]');
     return x;
   };
-  const params = strictNumber(paramsText);
+  const params = strictInteger(paramsText);
   if (!(Number.isSafeInteger(params) && params > 0)) throw bad('params', paramsText, 'a positive integer');
   const byEpochs = { 12: accuracy('val_acc_12', a12), 200: accuracy('val_acc_200', a200) };
   return { index, arch, cell, searchAccuracy: byEpochs[200], valAccuracy: byEpochs[200], valAccuracyByEpochs: byEpochs, testAccuracy12: accuracy('test_acc_12', t12), params, flopsM: networkFlopsM(cell, dataset) };

@@ -142,6 +142,9 @@ export async function pretrainController(options: PretrainOptions): Promise<Pret
       sums = { rec: 0, kl: 0, n: 0 };
     }
     options.onStep?.(step, curve);
+    // Give the event loop a turn now and then: timers of this thread (a cache entry's lock refresh,
+    // progress) run there. Scheduling only: the arithmetic and its order are unchanged.
+    if (step % logEvery === 0) await new Promise((resolve) => setImmediate(resolve));
     if (options.checkpointDir !== null && step % checkpointEvery === 0 && step < schedule.steps) {
       await writeCheckpoint(options.checkpointDir, identity, controller, step, curve);
     }

@@ -46,6 +46,8 @@ export interface SearchCliSummary {
   readonly budget: number;
   readonly seeds: readonly [number, number];
   readonly dir: string;
+  /** The data files the seeds were run on (the benchmark table; the report metric's file where it is another). */
+  readonly dataFiles: readonly string[];
   readonly perSeed: readonly SearchCliSeed[];
   /** Over seeds: mean, sample std (n − 1), min, max. */
   readonly bestAccuracy: Summary;
@@ -75,7 +77,7 @@ export async function runSearchCli(options: SearchCliOptions): Promise<SearchCli
     outOfDomain: s.result.outOfDomain, proposals: s.result.proposals, wallSeconds: s.wallSeconds, skipped: s.skipped,
   }));
   return {
-    space: options.space, algo: options.algo, budget: options.budget, seeds: [first, last], dir: run.dir, perSeed,
+    space: options.space, algo: options.algo, budget: options.budget, seeds: [first, last], dir: run.dir, dataFiles: [...new Set(run.seeds.flatMap((s) => s.dataFiles))], perSeed,
     bestAccuracy: summarize(perSeed.map((s) => s.bestAccuracy)),
     bestReportAccuracy: perSeed.every((s) => s.bestReportAccuracy !== null) ? summarize(perSeed.map((s) => s.bestReportAccuracy!)) : null,
     outOfDomain: summarize(perSeed.map((s) => s.outOfDomain)),
@@ -83,15 +85,21 @@ export async function runSearchCli(options: SearchCliOptions): Promise<SearchCli
   };
 }
 
+/** Most seeds one call runs: a seed is a folder and a job, so a typo like 0-1000000000 stops here. */
+export const MAX_SEEDS_PER_CALL = 10_000;
+
 /**
  * Parse a `--seeds` value: 'A-B' (inclusive) or a single 'A'.
- * @throws RangeError for anything else, naming the text.
+ * @throws RangeError for anything else, a seed beyond Number.MAX_SAFE_INTEGER, or a range of more
+ *   than MAX_SEEDS_PER_CALL seeds, naming the text and the limit.
  */
 export function parseSeedRange(text: string): [number, number] {
   const match = /^(\d+)(?:-(\d+))?$/.exec(text.trim());
   if (match === null) throw new RangeError(`--seeds must be A-B or A with non-negative integers: got '${text}'`);
   const first = Number(match[1]);
   const last = match[2] === undefined ? first : Number(match[2]);
+  if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last)) throw new RangeError(`--seeds must be integers ≤ ${Number.MAX_SAFE_INTEGER}: got '${text}'`);
   if (last < first) throw new RangeError(`--seeds range is empty: got '${text}' (${last} < ${first})`);
+  if (last - first + 1 > MAX_SEEDS_PER_CALL) throw new RangeError(`--seeds range holds ${last - first + 1} seeds: got '${text}' (max ${MAX_SEEDS_PER_CALL} per call)`);
   return [first, last];
 }

@@ -2,7 +2,7 @@
 // all 423,624; NAS-Bench-201: all 15,625) minus a fixed held-out split, cached under `.cache/latent/`
 // by a hash of everything that determines it, resumable, and scored on the held-out cells.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Controller, resolveConfig, standardVaeObjective, type ControllerConfig, type ControllerOptions } from '../controller/index';
 import { pretrainController, type CurvePoint, type PackedSequences, type PretrainSchedule } from '../controller/pretrain';
@@ -20,6 +20,8 @@ import { NB201_SIZE, nasbench201SearchSpace } from '../spaces/nasbench201/search
 import { NB201_SEQUENCE_LENGTH, NB201_VOCAB_SIZE } from '../spaces/nasbench201/encoding';
 import type { SearchSpace } from '../spaces/search-space';
 import { saveControllerAtomically } from './controller-store';
+import { lockFolder } from '../folder-lock';
+import { readJsonObject } from '../json-file';
 import { scoreLatentSpace, type LatentScoreOptions, type LatentScores } from './latent-scores';
 import { canonicalJson } from '../canonical-json';
 
@@ -147,12 +149,20 @@ export async function pretrainedLatentSpace<C = unknown>(options: PretrainedLate
   const heldOut = split.heldOut.map(cellAt);
   const base = { space, key, keyConfig, dir, config, schedule, trainCells: split.train.length, heldOut, attributesOf };
   const recordFile = join(dir, RECORD_FILE);
-  if (existsSync(recordFile)) {
-    const record = JSON.parse(readFileSync(recordFile, 'utf8')) as { keyConfig: unknown; curve: CurvePoint[]; scores: LatentScores; seconds: number };
+  const cached = (): PretrainedLatent<C> => {
+    const record = readJsonObject(recordFile) as { keyConfig: unknown; curve: CurvePoint[]; scores: LatentScores; seconds: number };
     if (canonicalJson(record.keyConfig) !== canonicalJson(keyConfig)) throw new Error(`${recordFile}: cached under key ${key} but holds a different config; delete ${dir}`);
     return { ...base, controller: Controller.load(dir, space), cached: true, curve: record.curve, scores: record.scores, seconds: record.seconds };
-  }
+  };
+  if (existsSync(recordFile)) return cached();
   const partial = `${dir}.partial`;
+  // One trainer per cache entry: a second one (another process, machine or thread) is refused, naming this one.
+  const lock = await lockFolder(partial, `pretrain ${options.space} ${key}`);
+  if (existsSync(recordFile)) {
+    // Another trainer finished it while this one waited for the lock.
+    await lock.release();
+    return cached();
+  }
   const bar = options.progress === false ? null : startProgress(`pretrain ${options.space} ${key}`, schedule.steps);
   let run;
   try {
@@ -170,12 +180,16 @@ export async function pretrainedLatentSpace<C = unknown>(options: PretrainedLate
     bar?.finish();
   } catch (err) {
     bar?.finish(`failed: ${(err as Error).message}`);
+    await lock.release();
     throw err;
   }
   const seconds = run.curve.length > 0 ? run.curve[run.curve.length - 1].seconds : run.seconds;
   const scores = scoreLatentSpace(run.controller, space, heldOut.slice(0, scoring.cells), attributesOf, scoring);
+  if (!lock.isHeld()) throw new Error(`${partial}: this pretraining lost the entry's lock to another trainer; it stops without saving, which is left to that one`);
   saveControllerAtomically(dir, run.controller, { format: FORMAT, version: FORMAT_VERSION, keyConfig, curve: run.curve, scores, seconds, resumedFrom: run.resumedFrom }, RECORD_FILE);
+  // The checkpoints go with their lock: a trainer that takes it later finds the saved entry first.
   rmSync(partial, { recursive: true, force: true });
+  await lock.release();
   return { ...base, controller: run.controller, cached: false, curve: run.curve, scores, seconds };
 }
 

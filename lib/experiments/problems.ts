@@ -3,17 +3,17 @@
 // search algorithms never import it.
 import type { CellView } from '../analysis/controller-scores';
 import { NASBENCH101_COMPLETE_CSV, loadNasbench101Complete } from '../benchmarks/nasbench101-complete';
-import { loadNasbench101Csv, NASBENCH101_CSV, type Nasbench101CsvRecord } from '../benchmarks/nasbench101-csv';
+import { loadNasbench101Csv, NASBENCH101_CSV, NASBENCH101_CSV_ROWS, type Nasbench101CsvRecord } from '../benchmarks/nasbench101-csv';
 import { nasbench101Key, type Nasbench101Query } from '../benchmarks/nasbench101';
 import { loadNasbench201Csv, nasbench201CsvPath } from '../benchmarks/nasbench201-csv';
 import { TabularBenchmark, type BenchmarkRecord, type QuerySink, type RecordTable } from '../benchmarks/tabular';
 import type { SearchSpace } from '../spaces/search-space';
 import { nasbench101SearchSpace } from '../spaces/nasbench101/search-space';
-import { loadNasbench101Space } from '../spaces/nasbench101/space';
+import { loadNasbench101Space, NASBENCH101_SIZE } from '../spaces/nasbench101/space';
 import type { Cell } from '../spaces/nasbench101/cell';
 import type { Nb201Cell } from '../spaces/nasbench201/cell';
 import type { Nb201Dataset } from '../spaces/nasbench201/cost';
-import { nasbench201SearchSpace } from '../spaces/nasbench201/search-space';
+import { NB201_SIZE, nasbench201SearchSpace } from '../spaces/nasbench201/search-space';
 import { Rng } from '../random';
 import type { ProbeSet, SearchBenchmark } from '../search/search';
 import { NASBENCH101_CELL_VIEW, nasbench201CellView } from './cell-views';
@@ -72,6 +72,18 @@ export const NB201_PROBLEMS: Readonly<Record<Nb201Dataset, string>> = { cifar10:
 
 /** Registered problem names (the CLI's `--space` values). */
 export const PROBLEM_NAMES: readonly string[] = Object.keys(LOADERS);
+
+/**
+ * Cells each problem's table holds (its loader checks the file has exactly these): the most
+ * distinct cells a search on it can query, known without loading the table.
+ */
+export const PROBLEM_CELLS: Readonly<Record<string, number>> = {
+  nb101: NASBENCH101_SIZE,
+  'nb101-30k': NASBENCH101_CSV_ROWS,
+  nb201: NB201_SIZE,
+  'nb201-cifar100': NB201_SIZE,
+  'nb201-imagenet16-120': NB201_SIZE,
+};
 
 const cache = new Map<string, Promise<SearchProblem>>();
 

@@ -2,19 +2,21 @@
 // results/<experiment>/<algo>-<budget>/seed-<k>/ (config, manifest, query log, result), resumably;
 // a finished seed's query log is gzipped.
 // It never chooses search steps itself and never names a concrete space (problems.ts does).
-import { existsSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, truncateSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { writeJsonAtomically } from '../atomic-file';
+import { lockFolder, readOwner, type FolderLock } from '../folder-lock';
+import { CorruptFileError, readJsonObject } from '../json-file';
 import { runOnWorkerPool } from '../worker-pool';
-import { resultsRoot } from '../project-folders';
+import { checkFolderName, resultsRoot } from '../project-folders';
 import type { QueryEvent, QuerySink } from '../benchmarks/tabular';
 import { Rng } from '../random';
 import { COMPRESSED_LOG_SUFFIX, compressQueryLog, QueryLog, type QueryLogRow } from '../report/query-log';
 import { gitState, packageVersions } from '../report/run-context';
 import { createAlgorithm } from '../search/algorithms';
-import { loadProblem, PROBLEM_NAMES, probeSet } from './problems';
+import { loadProblem, PROBLEM_CELLS, PROBLEM_NAMES, probeSet } from './problems';
 import { runSearch, type SearchResult } from '../search/search';
 import { canonicalJson } from '../canonical-json';
 
@@ -60,6 +62,8 @@ export interface SeedSummary {
   readonly skipped: boolean;
   /** Log rows found from an interrupted attempt and verified by replay (0 for a fresh run). */
   readonly replayedRows: number;
+  /** The benchmark file searched, and the report metric's file where it is another (from the manifest when skipped). */
+  readonly dataFiles: readonly string[];
 }
 
 /** A unit of work for runSeed (plain data: it is posted to worker threads). */
@@ -71,6 +75,11 @@ export interface SeedJob {
   readonly provenance: Provenance;
   /** Simulates a kill: abort the run once this many distinct cells are queried (tests only). */
   readonly stopAfter?: number;
+  /**
+   * The token of the seed folder's lock taken for this job (folder-lock.ts); the seed checks it is
+   * still the holder before it writes its finished files. Absent: the caller holds no lock.
+   */
+  readonly lockToken?: string;
 }
 
 /** Progress after each finished seed. */
@@ -165,13 +174,34 @@ export function defaultWorkers(jobs: number): number {
 /**
  * Run seed jobs — of one config or of many — on `workers` threads (0: on this thread, in order),
  * each thread taking the next job when it finishes one, so the order of `jobs` is the order they
- * start in. `onDone` hears each finished job by its index. Same resume rules as runSeeds.
+ * start in. `onDone` hears each finished job by its index. Same resume rules as runSeeds. A thread
+ * is replaced by a fresh one where the next job's config differs from its last (unless
+ * `options.recycleWorkers` is false): threads that ran many kinds of search before run the next
+ * one markedly slower (bench/worker-recycle.ts); results are the same either way.
  * @returns the summaries in the order of `jobs`.
  * @throws RangeError for a bad worker count; the first job's failure (the other threads are then stopped).
  */
-export async function runSeedJobs(jobs: readonly SeedJob[], workers: number, onDone: (index: number, summary: SeedSummary) => void = () => {}): Promise<SeedSummary[]> {
+export async function runSeedJobs(jobs: readonly SeedJob[], workers: number, onDone: (index: number, summary: SeedSummary) => void = () => {}, options: { readonly recycleWorkers?: boolean } = {}): Promise<SeedSummary[]> {
   if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`workers must be an integer ≥ 0: got ${workers}`);
-  return workers === 0 ? runInline(jobs, onDone) : runOnWorkers(jobs, workers, onDone);
+  // Each seed folder is locked on this thread (whose event loop refreshes the lock) from just before
+  // its job starts until it is done, so a second run on the same folder is refused, never interleaved.
+  const held = new Map<number, FolderLock>();
+  const lock = async (index: number, job: SeedJob): Promise<SeedJob> => {
+    const folderLock = await lockFolder(job.dir, `${job.config.space} ${job.config.algo}-${job.config.budget} seed ${job.seed}`);
+    held.set(index, folderLock);
+    return { ...job, lockToken: folderLock.owner.token };
+  };
+  const done = (index: number, summary: SeedSummary): void => {
+    const folderLock = held.get(index);
+    held.delete(index);
+    void folderLock?.release();
+    onDone(index, summary);
+  };
+  try {
+    return workers === 0 ? await runInline(jobs, lock, done) : await runOnWorkers(jobs, workers, lock, done, options.recycleWorkers ?? true);
+  } finally {
+    await Promise.all([...held.values()].map((l) => l.release()));
+  }
 }
 
 /**
@@ -208,13 +238,14 @@ export async function runSeed(job: SeedJob): Promise<SeedSummary> {
   const benchmark = problem.makeBenchmark({ budget: job.config.budget, log: sink });
   const result = await runSearch(algorithm, { space: problem.space, benchmark, rng: new Rng(job.seed), budget: job.config.budget, signal: controller.signal, probe: () => probeSet(problem) });
   sink.checkFullyReplayed();
+  checkStillHeld(job);
   // Before result.json, which marks the seed finished: a kill in between leaves an unfinished
   // seed that is simply run again (from scratch, the plain CSV being gone). Timed with the run.
   compressQueryLog(logPath);
   const wallSeconds = (performance.now() - started) / 1000;
   writeJsonAtomically(join(job.dir, SEED_FILES.manifest), { ...manifest, backend: algorithm.backend?.() ?? null, finishedAt: new Date().toISOString(), wallSeconds });
   writeJsonAtomically(join(job.dir, SEED_FILES.result), { seed: job.seed, config: stored, ...result });
-  return { seed: job.seed, dir: job.dir, result, wallSeconds, skipped: false, replayedRows: sink.prefixLength };
+  return { seed: job.seed, dir: job.dir, result, wallSeconds, skipped: false, replayedRows: sink.prefixLength, dataFiles: [problem.dataFile, ...(problem.reportData === null ? [] : [problem.reportData.file])] };
 }
 
 /**
@@ -271,15 +302,37 @@ class ReplayingSink implements QuerySink {
   }
 }
 
-/** Write config.json, or check that the one there is the same config (key order aside). */
+/**
+ * Refuse to finish a seed whose folder lock passed to another run meanwhile (a takeover of a lock
+ * this run could not refresh): that run owns the folder now, and its files are left to it.
+ */
+function checkStillHeld(job: SeedJob): void {
+  if (job.lockToken === undefined) return;
+  const owner = readOwner(job.dir);
+  if (owner?.token !== job.lockToken) {
+    throw new Error(`${job.dir}: this run lost the folder's lock${owner === null ? '' : ` to pid ${owner.pid} on host ${owner.host} (${owner.purpose})`}; it stops without writing its result, which is left to that run`);
+  }
+}
+
+/** Write config.json (atomically), or check that the one there is the same config (key order aside). */
 function claimFolder(path: string, config: Record<string, unknown>): void {
   if (!existsSync(path)) {
-    writeFileSync(path, JSON.stringify(config, null, 2) + '\n');
+    writeJsonAtomically(path, config);
     return;
   }
-  const old: unknown = JSON.parse(readFileSync(path, 'utf8'));
+  const old = readSeedFile(path);
   if (canonicalJson(old) !== canonicalJson(config)) {
     throw new Error(`${path} holds a different config: ${canonicalJson(old)} (now ${canonicalJson(config)}); use another experiment name or delete the folder`);
+  }
+}
+
+/** A JSON state file of a seed folder; a corrupt one is an error naming it and the way out. */
+function readSeedFile(path: string): Record<string, unknown> {
+  try {
+    return readJsonObject(path);
+  } catch (error) {
+    if (!(error instanceof CorruptFileError)) throw error;
+    throw new CorruptFileError({ file: path, reason: `${error.corrupt.reason}; the seed cannot be trusted: delete its folder ${dirname(path)} to run it again` });
   }
 }
 
@@ -287,13 +340,14 @@ function claimFolder(path: string, config: Record<string, unknown>): void {
 function readFinished(job: SeedJob): SeedSummary | null {
   const path = join(job.dir, SEED_FILES.result);
   if (!existsSync(path)) return null;
-  const stored = JSON.parse(readFileSync(path, 'utf8')) as SearchResult & { seed?: number; config?: unknown };
+  const stored = readSeedFile(path) as unknown as SearchResult & { seed?: number; config?: unknown };
   // result.json is the search result plus the seed and config it was run with.
   const result: SearchResult = { ...stored };
   delete (result as { seed?: number }).seed;
   delete (result as { config?: unknown }).config;
-  const manifest = JSON.parse(readFileSync(join(job.dir, SEED_FILES.manifest), 'utf8')) as { wallSeconds: number | null };
-  return { seed: job.seed, dir: job.dir, result, wallSeconds: manifest.wallSeconds ?? 0, skipped: true, replayedRows: 0 };
+  const manifest = readSeedFile(join(job.dir, SEED_FILES.manifest)) as { wallSeconds?: number | null; dataFile?: unknown; reportDataFile?: unknown };
+  const dataFiles = [manifest.dataFile, manifest.reportDataFile].filter((f): f is string => typeof f === 'string');
+  return { seed: job.seed, dir: job.dir, result, wallSeconds: manifest.wallSeconds ?? 0, skipped: true, replayedRows: 0, dataFiles };
 }
 
 /** A kill can cut the last CSV row mid-write; drop that fragment so the log can be resumed. */
@@ -307,12 +361,14 @@ function dropCutRow(path: string): void {
 function checkOptions(options: RunSeedsOptions): SeedRunConfig {
   if (!PROBLEM_NAMES.includes(options.space)) throw new Error(`unknown search space '${options.space}' (registered: ${PROBLEM_NAMES.join(', ')})`);
   if (!Number.isInteger(options.budget) || options.budget < 1) throw new RangeError(`budget must be a positive integer (distinct cells): got ${options.budget}`);
+  const cells = PROBLEM_CELLS[options.space];
+  if (options.budget > cells) throw new RangeError(`budget must be at most the ${cells} cells of ${options.space}'s table (distinct cells): got ${options.budget}`);
   if (options.seeds.length === 0) throw new RangeError('seeds must not be empty');
   for (const seed of options.seeds) {
     if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`seeds must be non-negative integers: got ${seed}`);
   }
   if (new Set(options.seeds).size !== options.seeds.length) throw new RangeError(`seeds must be distinct: got ${options.seeds.join(', ')}`);
-  if (!/^[\w.-]+$/.test(options.experiment)) throw new Error(`experiment must be letters, digits, '.', '_' or '-': got '${options.experiment}'`);
+  checkFolderName('experiment', options.experiment);
   const algoOptions = options.algoOptions ?? {};
   createAlgorithm(options.algo, algoOptions);
   return { space: options.space, algo: options.algo, budget: options.budget, algoOptions };
@@ -324,11 +380,12 @@ export function currentProvenance(): Provenance {
 }
 
 type Report = (index: number, summary: SeedSummary) => void;
+type BeforeStart = (index: number, job: SeedJob) => Promise<SeedJob>;
 
-async function runInline(jobs: readonly SeedJob[], report: Report): Promise<SeedSummary[]> {
+async function runInline(jobs: readonly SeedJob[], beforeStart: BeforeStart, report: Report): Promise<SeedSummary[]> {
   const out: SeedSummary[] = [];
   for (const [index, job] of jobs.entries()) {
-    const summary = await runSeed(job);
+    const summary = await runSeed(await beforeStart(index, job));
     report(index, summary);
     out.push(summary);
   }
@@ -336,11 +393,12 @@ async function runInline(jobs: readonly SeedJob[], report: Report): Promise<Seed
 }
 
 /** A pool of `workers` threads running run-worker.ts; on the first failure all threads stop. */
-function runOnWorkers(jobs: readonly SeedJob[], workers: number, report: Report): Promise<SeedSummary[]> {
+function runOnWorkers(jobs: readonly SeedJob[], workers: number, beforeStart: BeforeStart, report: Report, recycle: boolean): Promise<SeedSummary[]> {
   return runOnWorkerPool<SeedJob, SeedSummary>(join(__dirname, 'run-worker.ts'), jobs, workers, {
+    beforeStart,
     onDone: report,
     toError: (reply) => rebuildError(jobs[reply.index], reply),
-  });
+  }, { recycle: (previous, next) => recycle && previous.config !== next.config && canonicalJson(previous.config) !== canonicalJson(next.config) });
 }
 
 /** The worker's error as an Error of the same name, so callers can tell an abort from a bug. */

@@ -1,7 +1,7 @@
 // Shows Plotly figures in tslab notebooks: interactive in the offline HTML report, with a PNG fallback.
 // It must not build figures (callers pass Plotly JSON) nor fetch anything from the network:
 // plotly.js is inlined once per kernel process, and saved figures go to the current run's folder.
-import { writeFileSync } from 'node:fs';
+import { writeFileAtomically } from '../atomic-file';
 import { displayBundle } from './display';
 import { PlotlyFigure, PngOptions, pngSize, readPlotlyJs, renderPng } from './png';
 import { currentRun } from './run-context';
@@ -85,8 +85,8 @@ export async function showFigure(figure: PlotlyFigure, options: ShowFigureOption
 function saveFigure(figure: PlotlyFigure, name: string, png: Buffer | null): void {
   const run = currentRun();
   if (run === null) return;
-  writeFileSync(run.path(`figures/${name}.json`), JSON.stringify(figure) + '\n');
-  if (png !== null) writeFileSync(run.path(`figures/${name}.png`), png);
+  writeFileAtomically(run.path(`figures/${name}.json`), JSON.stringify(figure) + '\n');
+  if (png !== null) writeFileAtomically(run.path(`figures/${name}.png`), png);
 }
 
 function plotlyScript(js: string): string {

@@ -3,9 +3,12 @@
 // It only reads: it never writes, moves or reruns anything, and it computes no paper metric itself.
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { resultsRoot } from '../project-folders';
+import { checkFolderName, resultsRoot } from '../project-folders';
+import { CorruptFileError, readJsonObject, type CorruptFile } from '../json-file';
+
+export { CorruptFileError, type CorruptFile };
 
 /*
  * Layout of the results folder (resultsRoot(): $DNAS_RESULTS_DIR, else <project>/results).
@@ -53,11 +56,16 @@ export interface SearchConfigInfo {
   readonly space: string | null;
   /** Absolute path of the folder. */
   readonly dir: string;
-  /** Seeds whose result.json exists, ascending. */
+  /** Seeds whose result.json exists and is a JSON object, ascending. */
   readonly finishedSeeds: readonly number[];
   /** Seeds without result.json (interrupted or still running), ascending. */
   readonly unfinishedSeeds: readonly number[];
+  /** Seeds whose result.json exists but cannot be read (truncated, empty, not an object), ascending. */
+  readonly corruptSeeds: readonly number[];
+  /** Files of this folder that could not be read, and why (the rest is still listed). */
+  readonly corrupt: readonly CorruptFile[];
 }
+
 
 /** One search experiment: a top-level folder holding `<algo>-<budget>/seed-<k>/` folders. */
 export interface ExperimentInfo {
@@ -86,9 +94,11 @@ export interface ResultsListing {
    * the results folder (`scratch`, `table1/old-stuff`): listed so nothing is skipped unseen.
    */
   readonly unrecognised: readonly string[];
+  /** Files that could not be read (a truncated config.json or result.json, a malformed manifest), each named. */
+  readonly corrupt: readonly CorruptFile[];
 }
 
-/** A seed folder without result.json: counted, never loaded. */
+/** A seed folder without a readable result.json: counted, never loaded. */
 export interface UnfinishedSeed {
   readonly experiment: string;
   readonly space: string | null;
@@ -96,7 +106,10 @@ export interface UnfinishedSeed {
   readonly budget: number;
   readonly seed: number;
   readonly dir: string;
-  /** Why it is not loaded, e.g. `no result.json; query-log.csv holds a partial run (interrupted or still running)`. */
+  /**
+   * Why it is not loaded, e.g. `no result.json; query-log.csv holds a partial run (interrupted or still
+   * running)`, or `corrupt: <file>: <what is wrong>`.
+   */
   readonly reason: string;
 }
 
@@ -110,7 +123,10 @@ export interface SearchRuns {
    * manifest.json; null when absent), dataSha256 (of the benchmark file), dir.
    */
   readonly runs: ColumnTable;
+  /** Seeds not loaded: unfinished ones, and finished ones whose files cannot be read (reason `corrupt: …`). */
   readonly unfinished: readonly UnfinishedSeed[];
+  /** The unreadable files behind the corrupt seeds. */
+  readonly corrupt: readonly CorruptFile[];
 }
 
 /** Columns of SearchRuns.runs, in order. */
@@ -132,30 +148,32 @@ export const NOTEBOOK_RUN_COLUMNS = [
 
 /**
  * Everything under the results folder: experiments with their configurations, notebooks with
- * their run counts, and folders of neither kind.
+ * their run counts, folders of neither kind, and files that cannot be read (listed, never fatal).
  * @param resultsDir default $DNAS_RESULTS_DIR, else `<project root>/results`.
- * @throws Error when the results folder is missing or not a folder; when a config.json is not JSON.
+ * @throws Error when the results folder is missing or not a folder.
  */
 export function listResults(resultsDir?: string): ResultsListing {
   const root = checkResultsDir(resultsDir);
   const experiments: ExperimentInfo[] = [];
   const notebooks: NotebookInfo[] = [];
   const unrecognised: string[] = [];
+  const corrupt: CorruptFile[] = [];
   for (const name of subfolders(root)) {
     const scan = scanFolder(root, name);
+    corrupt.push(...scan.configs.flatMap((c) => c.corrupt), ...scan.corruptRuns);
     if (scan.configs.length > 0) experiments.push({ name, dir: join(root, name), configs: scan.configs });
     if (scan.runs.length > 0) notebooks.push({ name, dir: join(root, name), runs: scan.runs.length });
     if (scan.configs.length === 0 && scan.runs.length === 0) unrecognised.push(name);
     else unrecognised.push(...scan.other.map((sub) => `${name}/${sub}`));
   }
-  return { resultsDir: root, experiments, notebooks, unrecognised };
+  return { resultsDir: root, experiments, notebooks, unrecognised, corrupt };
 }
 
 /**
  * The search experiments under the results folder, by name, each with its configurations
  * (algo, budget, space, finished and unfinished seeds).
  * @param resultsDir default $DNAS_RESULTS_DIR, else `<project root>/results`.
- * @throws Error when the results folder is missing or not a folder; when a config.json is not JSON.
+ * @throws Error when the results folder is missing or not a folder.
  */
 export function listExperiments(resultsDir?: string): ExperimentInfo[] {
   return [...listResults(resultsDir).experiments];
@@ -172,22 +190,37 @@ export function listNotebooks(resultsDir?: string): NotebookInfo[] {
 
 /**
  * Load every seed of one experiment: finished seeds (result.json present) as table rows,
- * unfinished ones (no result.json: interrupted or still running) in a separate list.
- * @param experiment a top-level folder name under the results folder.
- * @throws Error when the results folder is missing, the experiment is unknown (the message lists
- *   the known ones), a JSON file is malformed (the message names it), a result.json lacks a field
- *   or holds another seed than its folder says.
+ * unfinished ones (no result.json: interrupted or still running) in a separate list. A seed whose
+ * files cannot be read (malformed JSON, a missing field, another seed than its folder says) is
+ * listed as unfinished with reason `corrupt: …` naming the file, and the rest still loads.
+ * @param experiment a top-level folder name under the results folder (checkFolderName's rules).
+ * @throws Error when the results folder is missing, the name is not a folder name, or the
+ *   experiment is unknown (the message lists the known ones).
  */
 export function loadSearchRuns(experiment: string, options: ResultsOptions = {}): SearchRuns {
+  checkFolderName('experiment', experiment);
   const root = checkResultsDir(options.resultsDir);
   const info = findExperiment(root, experiment);
   const rows: Record<(typeof RUN_COLUMNS)[number], unknown>[] = [];
   const unfinished: UnfinishedSeed[] = [];
+  const corrupt: CorruptFile[] = [...info.configs.flatMap((c) => c.corrupt.filter((f) => f.file.endsWith(SEED_FILE.result)))];
+  const corruptSeed = (config: SearchConfigInfo, seed: number, file: CorruptFile): void => {
+    unfinished.push({ experiment, space: config.space, algo: config.algo, budget: config.budget, seed, dir: join(config.dir, `seed-${seed}`), reason: `corrupt: ${file.file}: ${file.reason}` });
+  };
   for (const config of info.configs) {
-    for (const seed of config.finishedSeeds) rows.push(readSeedRow(experiment, config, seed));
+    for (const seed of config.finishedSeeds) {
+      try {
+        rows.push(readSeedRow(experiment, config, seed));
+      } catch (error) {
+        if (!(error instanceof CorruptFileError)) throw error;
+        corrupt.push(error.corrupt);
+        corruptSeed(config, seed, error.corrupt);
+      }
+    }
+    for (const seed of config.corruptSeeds) corruptSeed(config, seed, config.corrupt.find((f) => f.file === join(config.dir, `seed-${seed}`, SEED_FILE.result))!);
     for (const seed of config.unfinishedSeeds) unfinished.push(unfinishedSeed(experiment, config, seed));
   }
-  return { runs: columnTable(RUN_COLUMNS, rows), unfinished };
+  return { runs: columnTable(RUN_COLUMNS, rows), unfinished, corrupt };
 }
 
 /**
@@ -243,7 +276,7 @@ export function compareExperiments(names: readonly string[], options: ResultsOpt
   if (repeated !== undefined) throw new RangeError(`experiment '${repeated}' is named more than once`);
   const loaded = names.map((name) => loadSearchRuns(name, options));
   const runs = loaded.map((l) => l.runs).reduce((all, t) => all.concat(t));
-  return summarizeRuns({ runs, unfinished: loaded.flatMap((l) => l.unfinished) });
+  return summarizeRuns({ runs, unfinished: loaded.flatMap((l) => l.unfinished), corrupt: loaded.flatMap((l) => l.corrupt) });
 }
 
 /**
@@ -251,10 +284,12 @@ export function compareExperiments(names: readonly string[], options: ResultsOpt
  * runId, startedAt (ISO time), finished (finishedAt recorded), scale, seed, backend, wallSeconds
  * (null while unfinished or killed), configHash, gitCommit, dir.
  * @param notebook the notebook name (folder under the results folder), without `.ipynb`.
- * @throws Error when the results folder is missing, the notebook has no runs there (the message
- *   lists the notebooks that do), or a manifest.json is malformed (the message names it).
+ * A run whose manifest.json cannot be read is left out (listResults names it as corrupt).
+ * @throws Error when the results folder is missing, the name is not a folder name, or the
+ *   notebook has no runs there (the message lists the notebooks that do).
  */
 export function listNotebookRuns(notebook: string, options: ResultsOptions = {}): ColumnTable {
+  checkFolderName('notebook', notebook);
   const root = checkResultsDir(options.resultsDir);
   const scan = existsSync(join(root, notebook)) && isFolder(join(root, notebook)) ? scanFolder(root, notebook) : null;
   if (scan === null || scan.runs.length === 0) {
@@ -262,7 +297,14 @@ export function listNotebookRuns(notebook: string, options: ResultsOptions = {})
     const kind = scan !== null && scan.configs.length > 0 ? ` ('${notebook}' is a search experiment: use loadSearchRuns)` : '';
     throw new Error(`unknown notebook '${notebook}' in ${root}${kind}: notebooks with runs are ${known.join(', ') || 'none'}`);
   }
-  const rows = scan.runs.map((runId) => notebookRunRow(join(root, notebook, runId), runId));
+  const rows = scan.runs.flatMap((runId) => {
+    try {
+      return [notebookRunRow(join(root, notebook, runId), runId)];
+    } catch (error) {
+      if (error instanceof CorruptFileError) return [];
+      throw error;
+    }
+  });
   rows.sort((a, b) => compareDesc(a.startedAt, b.startedAt) || compareDesc(a.runId, b.runId));
   return columnTable(NOTEBOOK_RUN_COLUMNS, rows);
 }
@@ -273,6 +315,8 @@ interface FolderScan {
   readonly runs: string[];
   /** Subfolders of neither kind. */
   readonly other: string[];
+  /** Run folders whose manifest.json cannot be read (still counted in `runs`). */
+  readonly corruptRuns: CorruptFile[];
 }
 
 /** Sort one top-level folder's subfolders into configurations, notebook runs and others. */
@@ -289,16 +333,45 @@ function scanFolder(root: string, name: string): FolderScan {
     else other.push(sub);
   }
   configs.sort((a, b) => (a.algo < b.algo ? -1 : a.algo > b.algo ? 1 : a.budget - b.budget));
-  return { configs, runs, other };
+  const corruptRuns = runs.flatMap((run) => readableOrCorrupt(join(dir, run, 'manifest.json')));
+  return { configs, runs, other, corruptRuns };
+}
+
+/** [] when `file` is a readable JSON object, else the one CorruptFile naming it. */
+function readableOrCorrupt(file: string): CorruptFile[] {
+  try {
+    readJsonObject(file);
+    return [];
+  } catch (error) {
+    if (error instanceof CorruptFileError) return [error.corrupt];
+    throw error;
+  }
 }
 
 function configInfo(dir: string, algo: string, budget: number, seeds: number[]): SearchConfigInfo {
-  const finishedSeeds = seeds.filter((k) => existsSync(join(dir, `seed-${k}`, SEED_FILE.result)));
-  const unfinishedSeeds = seeds.filter((k) => !finishedSeeds.includes(k));
-  // Every seed of a folder was claimed with the same config (runner.ts claimFolder): one is enough.
-  const withConfig = seeds.find((k) => existsSync(join(dir, `seed-${k}`, SEED_FILE.config)));
-  const space = withConfig === undefined ? null : stringField(readJson(join(dir, `seed-${withConfig}`, SEED_FILE.config)), 'space', join(dir, `seed-${withConfig}`, SEED_FILE.config));
-  return { algo, budget, space, dir, finishedSeeds, unfinishedSeeds };
+  const withResult = seeds.filter((k) => existsSync(join(dir, `seed-${k}`, SEED_FILE.result)));
+  const corrupt: CorruptFile[] = [];
+  const corruptSeeds = withResult.filter((k) => {
+    const bad = readableOrCorrupt(join(dir, `seed-${k}`, SEED_FILE.result));
+    corrupt.push(...bad);
+    return bad.length > 0;
+  });
+  const finishedSeeds = withResult.filter((k) => !corruptSeeds.includes(k));
+  const unfinishedSeeds = seeds.filter((k) => !withResult.includes(k));
+  // Every seed of a folder was claimed with the same config (runner.ts claimFolder): the first readable one is enough.
+  let space: string | null = null;
+  for (const k of seeds) {
+    const file = join(dir, `seed-${k}`, SEED_FILE.config);
+    if (!existsSync(file)) continue;
+    try {
+      space = stringField(readJsonObject(file), 'space', file);
+      break;
+    } catch (error) {
+      if (!(error instanceof CorruptFileError)) throw error;
+      corrupt.push(error.corrupt);
+    }
+  }
+  return { algo, budget, space, dir, finishedSeeds, unfinishedSeeds, corruptSeeds, corrupt };
 }
 
 /** Seed numbers of the `seed-<k>` folders in `dir`, ascending. */
@@ -323,23 +396,23 @@ function findExperiment(root: string, experiment: string): ExperimentInfo {
 function readSeedRow(experiment: string, config: SearchConfigInfo, seed: number): Record<(typeof RUN_COLUMNS)[number], unknown> {
   const dir = join(config.dir, `seed-${seed}`);
   const file = join(dir, SEED_FILE.result);
-  const result = readJson(file);
+  const result = readJsonObject(file);
   if (result.seed !== undefined && result.seed !== seed) {
-    throw new Error(`${file}: holds seed ${JSON.stringify(result.seed)} but lies in folder seed-${seed}`);
+    throw new CorruptFileError({ file, reason: `holds seed ${JSON.stringify(result.seed)} but lies in folder seed-${seed}` });
   }
   const best = result.best as Record<string, unknown> | null | undefined;
   if (best === null || typeof best !== 'object' || typeof best.searchAccuracy !== 'number') {
-    throw new Error(`${file}: expected best.searchAccuracy to be a number, got best = ${JSON.stringify(best)}`);
+    throw new CorruptFileError({ file, reason: `expected best.searchAccuracy to be a number, got best = ${JSON.stringify(best)}` });
   }
   if (best.reportAccuracy !== undefined && typeof best.reportAccuracy !== 'number') {
-    throw new Error(`${file}: expected best.reportAccuracy to be a number or absent, got ${JSON.stringify(best.reportAccuracy)}`);
+    throw new CorruptFileError({ file, reason: `expected best.reportAccuracy to be a number or absent, got ${JSON.stringify(best.reportAccuracy)}` });
   }
   // result.json carries the config since the runner's first version; config.json is the fallback.
-  const stored = isRecord(result.config) ? result.config : readJson(join(dir, SEED_FILE.config));
+  const stored = isRecord(result.config) ? result.config : readJsonObject(join(dir, SEED_FILE.config));
   const manifestFile = join(dir, SEED_FILE.manifest);
-  const manifest = existsSync(manifestFile) ? readJson(manifestFile) : {};
+  const manifest = existsSync(manifestFile) ? readJsonObject(manifestFile) : {};
   const wallSeconds = manifest.wallSeconds ?? null;
-  if (wallSeconds !== null && typeof wallSeconds !== 'number') throw new Error(`${manifestFile}: expected wallSeconds to be a number or null, got ${JSON.stringify(wallSeconds)}`);
+  if (wallSeconds !== null && typeof wallSeconds !== 'number') throw new CorruptFileError({ file: manifestFile, reason: `expected wallSeconds to be a number or null, got ${JSON.stringify(wallSeconds)}` });
   return {
     experiment,
     space: stringField(stored, 'space', file),
@@ -369,8 +442,8 @@ function unfinishedSeed(experiment: string, config: SearchConfigInfo, seed: numb
 
 function notebookRunRow(dir: string, runId: string): Record<(typeof NOTEBOOK_RUN_COLUMNS)[number], unknown> & { startedAt: string | null; runId: string } {
   const file = join(dir, 'manifest.json');
-  const m = readJson(file);
-  if (m.runId !== undefined && m.runId !== runId) throw new Error(`${file}: holds runId ${JSON.stringify(m.runId)} but lies in folder ${runId}`);
+  const m = readJsonObject(file);
+  if (m.runId !== undefined && m.runId !== runId) throw new CorruptFileError({ file, reason: `holds runId ${JSON.stringify(m.runId)} but lies in folder ${runId}` });
   const startedAt = typeof m.startedAt === 'string' ? m.startedAt : null;
   return {
     runId, startedAt, finished: typeof m.finishedAt === 'string', scale: m.scale ?? null, seed: m.seed ?? null, backend: m.backend ?? null,
@@ -398,31 +471,19 @@ function isFolder(path: string): boolean {
   return statSync(path).isDirectory();
 }
 
-/** A JSON object from a file. @throws Error naming the file when it is not JSON or not an object. */
-function readJson(file: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new Error(`malformed JSON in ${file}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (!isRecord(value)) throw new Error(`malformed JSON in ${file}: expected an object, got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`);
-  return value;
-}
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function numberField(obj: Record<string, unknown>, key: string, file: string): number {
   const value = obj[key];
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`${file}: expected ${key} to be a number, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new CorruptFileError({ file, reason: `expected ${key} to be a number, got ${JSON.stringify(value)}` });
   return value;
 }
 
 function stringField(obj: Record<string, unknown>, key: string, file: string): string {
   const value = obj[key];
-  if (typeof value !== 'string') throw new Error(`${file}: expected ${key} to be a string, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'string') throw new CorruptFileError({ file, reason: `expected ${key} to be a string, got ${JSON.stringify(value)}` });
   return value;
 }
 

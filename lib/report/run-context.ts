@@ -3,11 +3,13 @@
 // records provenance (seed, scale, git commit, versions, times, the TF.js backend the caller reports).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Seed } from '../random';
-import { RESULTS_DIR_ENV, resultsRoot } from '../project-folders';
+import { checkFolderName, RESULTS_DIR_ENV, resultsRoot } from '../project-folders';
 import { canonicalJson } from '../canonical-json';
+import { writeJsonAtomically } from '../atomic-file';
+import { readJsonObject } from '../json-file';
 
 /** Run sizes every notebook accepts: a quick CI-sized check, or the paper-sized run. */
 export const SCALES = ['smoke', 'full'] as const;
@@ -188,13 +190,12 @@ function checkScale(scale: string | undefined): Scale {
 }
 
 function checkRunId(runId: string): string {
-  if (!/^[\w.-]+$/.test(runId)) throw new Error(`runId must be letters, digits, '.', '_' or '-': got '${runId}'`);
-  return runId;
+  return checkFolderName('runId', runId);
 }
 
 function writeConfig(file: string, config: Record<string, unknown>, runId: string): void {
   if (existsSync(file)) {
-    const old = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    const old = readJsonObject(file);
     if (canonicalJson(old) !== canonicalJson(config)) {
       throw new Error(`run ${runId} exists with a different config (hash ${configHash(old)}, now ${configHash(config)})`);
     }
@@ -203,7 +204,7 @@ function writeConfig(file: string, config: Record<string, unknown>, runId: strin
 }
 
 function writeJson(file: string, value: unknown): void {
-  writeFileSync(file, JSON.stringify(value, null, 2) + '\n');
+  writeJsonAtomically(file, value);
 }
 
 /** The project root (lib/report → ../../), where node_modules and .git live. */

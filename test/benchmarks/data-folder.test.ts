@@ -44,13 +44,24 @@ describe('resolveDataFile', () => {
     expect(resolveDataFile(FILE, { root: l.root, env: { [DATA_DIR_ENV]: l.env } })).toBe(expected);
   });
 
-  it('falls through an env folder that lacks the file to <root>/datasets', () => {
-    // A half-filled DNAS_DATA_DIR must not hide a complete project folder.
+  it('never falls back from a DNAS_DATA_DIR that lacks the file (misspelt or half-filled): an error naming it', () => {
     const l = layout();
     mkdirSync(l.env);
-    const expected = put(l.project);
+    put(l.project);
     put(l.shared);
-    expect(resolveDataFile(FILE, { root: l.root, env: { [DATA_DIR_ENV]: l.env } })).toBe(expected);
+    const attempt = (env: string): string => resolveDataFile(FILE, { root: l.root, env: { [DATA_DIR_ENV]: env } });
+    expect(() => attempt(l.env)).toThrow(DataFileError);
+    expect(() => attempt(l.env)).toThrow(`${FILE} not found; looked in: ${join(l.env, FILE)} (DNAS_DATA_DIR); DNAS_DATA_DIR is the only place looked when set: fix or unset it. See environment.md`);
+    expect(() => attempt(`${l.env}-misspelt`)).toThrow(`${join(`${l.env}-misspelt`, FILE)} (DNAS_DATA_DIR)`);
+    // unset (or empty), the default folders are looked in, in order
+    expect(resolveDataFile(FILE, { root: l.root, env: { [DATA_DIR_ENV]: '' } })).toBe(join(l.project, FILE));
+  });
+
+  it('falls through <root>/datasets to the shared folder when no folder is named', () => {
+    const l = layout();
+    mkdirSync(l.project, { recursive: true });
+    const expected = put(l.shared);
+    expect(resolveDataFile(FILE, { root: l.root, env: {} })).toBe(expected);
   });
 
   it('uses <root>/../shared/datasets last', () => {
@@ -81,8 +92,8 @@ describe('resolveDataFile', () => {
 
   it('names the file, every place looked and the way out when nothing holds the file', () => {
     const l = layout();
-    const attempt = (): string => resolveDataFile(FILE, { root: l.root, env: { [DATA_DIR_ENV]: l.env } });
+    const attempt = (): string => resolveDataFile(FILE, { root: l.root, env: {} });
     expect(attempt).toThrow(DataFileError);
-    expect(attempt).toThrow(`${FILE} not found; looked in: ${join(l.env, FILE)} (DNAS_DATA_DIR); ${join(l.project, FILE)} (project datasets/); ${join(l.shared, FILE)} (shared datasets/). Set DNAS_DATA_DIR or see environment.md`);
+    expect(attempt).toThrow(`${FILE} not found; looked in: ${join(l.project, FILE)} (project datasets/); ${join(l.shared, FILE)} (shared datasets/). Set DNAS_DATA_DIR or see environment.md`);
   });
 });

@@ -121,11 +121,12 @@ describe('dnas results', () => {
     expect(listing).toEqual({
       resultsDir: results,
       experiments: [
-        { name: 'alpha', configs: [{ algo: 'random', budget: 10, space: 'nb101', seeds: 2, unfinished: 1 }] },
-        { name: 'beta', configs: [{ algo: 'random', budget: 10, space: 'nb101', seeds: 1, unfinished: 0 }] },
+        { name: 'alpha', configs: [{ algo: 'random', budget: 10, space: 'nb101', seeds: 2, unfinished: 1, corrupt: 0 }] },
+        { name: 'beta', configs: [{ algo: 'random', budget: 10, space: 'nb101', seeds: 1, unfinished: 0, corrupt: 0 }] },
       ],
       notebooks: [{ name: 'nb-one', runs: 1 }],
       unrecognised: [],
+      corrupt: [],
     });
   });
   it('show prints the summary row of each config and the unfinished seeds', () => {

@@ -150,15 +150,41 @@ describe('run-notebooks (failures)', () => {
     expect(result.stderr).toContain('available: fixture-fails, fixture-figure');
   }, 60_000);
 
-  it('stops at a failing cell, exits non-zero and names the notebook, the cell and the error', async () => {
+  it('checks typed parameters against their [domain] before any kernel starts, and takes scale only from --scale', async () => {
+    for (const [param, message] of [
+      ['points=1.5', `parameter 'points' must be an integer ≥ 1: got "1.5"`],
+      ['points=0', `parameter 'points' must be an integer ≥ 1: got "0"`],
+      ['points=-1', `parameter 'points' must be an integer ≥ 1: got "-1"`],
+      ['points=three', `parameter 'points' must be an integer ≥ 1: got "three"`],
+      ['scale=full', 'scale is set only with --scale smoke|full: got --param scale=full'],
+    ]) {
+      const started = Date.now();
+      const result = await runCli(['fixture-figure', '--param', param]);
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toContain(message);
+      expect(result.stderr).not.toContain('starting kernel');
+      expect(Date.now() - started).toBeLessThan(15_000);
+    }
+  }, 120_000);
+
+  it('stops at a failing cell, exits non-zero, names the notebook, the cell and the error, and keeps the previous report', async () => {
+    // A run that succeeds first: its executed notebook and report must survive the failing run.
+    expect((await runCli(['fixture-fails', '--param', 'fail=false'])).code).toBe(0);
+    const good = path.join(scratch, 'out', 'fixture-fails');
+    const before = [readFileSync(`${good}.ipynb`, 'utf8'), readFileSync(`${good}.html`, 'utf8')];
+    expect(before[0]).toContain('must not run');
     const result = await runCli(['fixture-fails']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("notebook 'fixture-fails' failed in cell 4 of 5, id cell-4 (\"throw new Error(\"fixture failure on purpose\");\")");
+    expect(result.stderr).toContain("notebook 'fixture-fails' failed in cell 4 of 5, id cell-4 (\"if (fail) throw new Error(\"fixture failure on purpose\");\")");
     expect(result.stderr).toContain('Error: fixture failure on purpose');
     expect(JSON.parse(result.stdout).failed.name).toBe('fixture-fails');
-    // The partial notebook is kept; the cell after the failure never ran.
-    const nb = JSON.parse(readFileSync(path.join(scratch, 'out', 'fixture-fails.ipynb'), 'utf8'));
+    expect([readFileSync(`${good}.ipynb`, 'utf8'), readFileSync(`${good}.html`, 'utf8')]).toEqual(before);
+    // The partial notebook is kept under failed/; the cell after the failure never ran.
+    const partial = path.join(scratch, 'out', 'failed', 'fixture-fails.ipynb');
+    expect(result.stderr).toContain(`(partially executed notebook: ${partial})`);
+    const nb = JSON.parse(readFileSync(partial, 'utf8'));
     expect(outputText(nb.cells[2])).toContain('before the failure');
     expect(outputText(nb.cells[4])).toBe('');
-  }, 120_000);
+    expect(readdirSync(path.join(scratch, 'out', '.running'))).toEqual([]);
+  }, 180_000);
 });

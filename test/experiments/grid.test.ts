@@ -52,7 +52,7 @@ describe('runGrids', () => {
     }
     // the two data sets are different tables: the same seeds find different accuracies
     expect(pooled[0][0].results.map((r) => r.best!.searchAccuracy)).not.toEqual(pooled[1][0].results.map((r) => r.best!.searchAccuracy));
-  });
+  }, 60_000);
 
   it('checks every config before any job starts, naming the bad value', async () => {
     const grid = [{ label: 'random', algo: 'random', budget: 5 }, { label: 'bad', algo: 'random', budget: 0 }];

@@ -153,23 +153,28 @@ describe('loadSearchRuns', () => {
   it('says so when the name is a notebook folder', () => {
     expect(() => loadSearchRuns('nb-one', { resultsDir: fixture() })).toThrow("'nb-one' holds notebook runs: use listNotebookRuns");
   });
-  it('names a malformed result.json', () => {
+  it('lists a malformed result.json as corrupt, naming it, and loads the other seeds', () => {
     const root = fixture();
     const file = join(writeSeed(root, 'delta', 'random', 10, 0, { best: 0.9 }), 'result.json');
+    writeSeed(root, 'delta', 'random', 10, 1, { best: 0.8 });
     writeFileSync(file, '{"seed": 0, "best": ');
-    expect(() => loadSearchRuns('delta', { resultsDir: root })).toThrow(`malformed JSON in ${file}:`);
+    const runs = loadSearchRuns('delta', { resultsDir: root });
+    expect(runs.runs.array('seed')).toEqual([1]);
+    expect(runs.corrupt).toEqual([{ file, reason: expect.stringMatching(/^malformed JSON \(/) }]);
+    expect(runs.unfinished).toEqual([expect.objectContaining({ seed: 0, reason: expect.stringMatching(new RegExp(`^corrupt: ${file}: malformed JSON`)) })]);
+    expect(summarizeRuns(runs).objects()[0]).toMatchObject({ seeds: 1, unfinished: 1 });
   });
-  it('names a result.json without a best accuracy', () => {
+  it('lists a result.json without a best accuracy as corrupt, naming the field', () => {
     const root = fixture();
     const file = join(writeSeed(root, 'delta', 'random', 10, 0, { best: 0.9 }), 'result.json');
     writeJson(file, { seed: 0, queried: 0, best: null, proposals: 0, outOfDomain: 0 });
-    expect(() => loadSearchRuns('delta', { resultsDir: root })).toThrow(`${file}: expected best.searchAccuracy to be a number, got best = null`);
+    expect(loadSearchRuns('delta', { resultsDir: root }).corrupt).toEqual([{ file, reason: 'expected best.searchAccuracy to be a number, got best = null' }]);
   });
-  it('rejects a result.json holding another seed than its folder', () => {
+  it('lists a result.json holding another seed than its folder as corrupt', () => {
     const root = fixture();
     const dir = writeSeed(root, 'delta', 'random', 10, 4, { best: 0.9 });
     writeFileSync(join(dir, 'result.json'), JSON.stringify({ seed: 5, best: { key: 'k', searchAccuracy: 0.9 }, queried: 10, proposals: 10, outOfDomain: 0 }));
-    expect(() => loadSearchRuns('delta', { resultsDir: root })).toThrow('holds seed 5 but lies in folder seed-4');
+    expect(loadSearchRuns('delta', { resultsDir: root }).corrupt).toEqual([{ file: join(dir, 'result.json'), reason: 'holds seed 5 but lies in folder seed-4' }]);
   });
 });
 
@@ -235,10 +240,11 @@ describe('listNotebookRuns', () => {
     expect(() => listNotebookRuns('nb-two', { resultsDir: fixture() })).toThrow(/unknown notebook 'nb-two' in .*: notebooks with runs are nb-one$/);
     expect(() => listNotebookRuns('alpha', { resultsDir: fixture() })).toThrow("'alpha' is a search experiment: use loadSearchRuns");
   });
-  it('names a malformed manifest.json', () => {
+  it('leaves out a run whose manifest.json is malformed, and listResults names it as corrupt', () => {
     const root = fixture();
     const file = join(root, 'nb-one', '20260101T000000Z-aaaaaaaa', 'manifest.json');
     writeFileSync(file, '[1, 2]');
-    expect(() => listNotebookRuns('nb-one', { resultsDir: root })).toThrow(`malformed JSON in ${file}: expected an object, got an array`);
+    expect(listNotebookRuns('nb-one', { resultsDir: root }).array('runId')).toEqual(['20260102T000000Z-bbbbbbbb', '20250601T000000Z-cccccccc']);
+    expect(listResults(root).corrupt).toEqual([{ file, reason: 'malformed JSON: expected an object, got an array' }]);
   });
 });

@@ -1,0 +1,136 @@
+// A lock on a folder that one writer holds at a time — a seed folder while its search runs, a cache
+// entry while it is trained — across threads, processes and machines sharing one file system. The
+// mechanism is proper-lockfile's (an atomic mkdir, an mtime its holder refreshes, stale takeover);
+// this adds who holds it, for the message a second writer gets, and the quick takeover of a lock
+// whose holder died on this machine. It never decides what a folder holds or when work is done.
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
+import * as lockfile from 'proper-lockfile';
+import { writeJsonAtomically } from './atomic-file';
+
+/** The lock's folder inside the locked folder (proper-lockfile's mkdir target; hidden from listings). */
+export const LOCK_DIR = '.lock';
+/** Who holds it, written beside the lock by the holder. */
+export const LOCK_OWNER_FILE = '.lock-owner.json';
+
+/**
+ * A lock its holder has not refreshed for this long is stale and may be taken over from any
+ * machine. The holder refreshes it every half of this from its event loop, which must not be
+ * blocked that long: the runner holds seed locks on the thread that dispatches jobs, never on one
+ * that computes (an inline run, workers 0, computes on it: see docs/results.md).
+ */
+export const LOCK_STALE_MS = 120_000;
+
+/** Who holds a lock. */
+export interface LockOwner {
+  readonly pid: number;
+  readonly host: string;
+  /** ISO time the lock was taken. */
+  readonly since: string;
+  /** What the holder is doing, e.g. 'dnas search (nb201 re-300 seed 3)'. */
+  readonly purpose: string;
+  /** Unique per acquisition: tells a holder whether the lock is still its own. */
+  readonly token: string;
+}
+
+/** Thrown when another live writer holds the folder. */
+export class FolderLockedError extends Error {
+  override name = 'FolderLockedError';
+  constructor(readonly dir: string, readonly owner: LockOwner | null) {
+    super(
+      owner === null
+        ? `${dir} is locked by another writer (no owner file yet; a lock not refreshed for ${LOCK_STALE_MS / 1000} s is taken over)`
+        : `${dir} is locked by pid ${owner.pid} on host ${owner.host} since ${owner.since} (${owner.purpose}); wait for it to finish or stop it (a lock not refreshed for ${LOCK_STALE_MS / 1000} s is taken over)`,
+    );
+  }
+}
+
+/** A held lock. */
+export interface FolderLock {
+  readonly dir: string;
+  readonly owner: LockOwner;
+  /** True while this holder's owner file is still in place (false after a takeover or release). */
+  isHeld(): boolean;
+  /** Release it (idempotent). */
+  release(): Promise<void>;
+}
+
+/**
+ * Take the lock on `dir` (created if missing), or fail at once when another live writer holds it.
+ * A lock whose holder process is gone from this machine is taken over at once; one from another
+ * machine once it is stale (LOCK_STALE_MS without refresh).
+ * @param purpose shown to a second writer in its error.
+ * @throws FolderLockedError naming the holder's pid, host, time and purpose.
+ */
+export async function lockFolder(dir: string, purpose: string): Promise<FolderLock> {
+  mkdirSync(dir, { recursive: true });
+  let released = false;
+  let compromised: Error | null = null;
+  const attempt = () => lockfile.lock(dir, {
+    lockfilePath: join(dir, LOCK_DIR),
+    stale: LOCK_STALE_MS,
+    retries: 0,
+    onCompromised: (error: Error) => {
+      compromised = error;
+    },
+  });
+  let unlock: () => Promise<void>;
+  try {
+    unlock = await attempt();
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ELOCKED') throw error;
+    const owner = readOwner(dir);
+    if (owner === null || owner.host !== hostname() || isAlive(owner.pid)) throw new FolderLockedError(dir, owner);
+    // Its holder died on this machine (kill -9, a crash): nobody will refresh it, so take it now.
+    rmdirIfPresent(join(dir, LOCK_DIR));
+    try {
+      unlock = await attempt();
+    } catch (again) {
+      if ((again as { code?: string }).code === 'ELOCKED') throw new FolderLockedError(dir, readOwner(dir));
+      throw again;
+    }
+  }
+  const owner: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString(), purpose, token: randomUUID() };
+  writeJsonAtomically(join(dir, LOCK_OWNER_FILE), owner);
+  return {
+    dir,
+    owner,
+    isHeld: () => !released && compromised === null && readOwner(dir)?.token === owner.token,
+    release: async () => {
+      if (released) return;
+      released = true;
+      if (readOwner(dir)?.token === owner.token) rmSync(join(dir, LOCK_OWNER_FILE), { force: true });
+      if (compromised === null) await unlock().catch(() => undefined);
+    },
+  };
+}
+
+/** The owner file of a lock, or null when there is none or it cannot be read (a holder mid-write). */
+export function readOwner(dir: string): LockOwner | null {
+  try {
+    const value = JSON.parse(readFileSync(join(dir, LOCK_OWNER_FILE), 'utf8')) as LockOwner;
+    return typeof value.pid === 'number' && typeof value.host === 'string' ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to another user.
+    return (error as { code?: string }).code === 'EPERM';
+  }
+}
+
+function rmdirIfPresent(path: string): void {
+  try {
+    rmdirSync(path);
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ENOENT') throw error;
+  }
+}
