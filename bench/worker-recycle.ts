@@ -1,5 +1,5 @@
 // Benchmark: a worker thread that ran many kinds of search before runs the next one slower than a
-// fresh thread; the runner therefore replaces a thread where the config changes (runSeedJobs'
+// fresh thread; the runner therefore replaces a thread where the algorithm changes (runSeedJobs'
 // recycleWorkers). One job list — random, evolution, NAO, SemiNAS, DNAS, improved DNAS at 300
 // queries on NAS-Bench-201 ImageNet16-120, then BANANAS at 300 — on one thread, with and without
 // recycling, alternating the order each round; checks both give the same results. Measures only.

@@ -47,8 +47,8 @@ export interface PoolOptions<J = unknown> {
   /**
    * Whether a thread that just finished job `previous` is replaced by a fresh one before it takes
    * job `next` (default: never). A long-lived thread that has run many different kinds of job can
-   * run the next kind markedly slower than a fresh one (bench/worker-recycle.ts measures it); a grid
-   * replaces its threads where the config changes.
+   * run the next kind markedly slower than a fresh one (bench/worker-recycle.ts measures it); the
+   * seed runner replaces its threads where the algorithm changes.
    */
   readonly recycle?: (previous: J, next: J) => boolean;
 }

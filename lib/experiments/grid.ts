@@ -198,9 +198,8 @@ export async function runGrid(grid: readonly GridConfig[], options: RunGridOptio
 
 /**
  * Run several grids (e.g. one per NAS-Bench-201 data set) as one job list on one worker pool:
- * every (config, seed) pair is a job, started in gridJobOrder (largest budget first, so the cheap
- * jobs fill the pool's tail instead of one long seed holding it), so no worker waits at a config's
- * end. Each seed's result depends on its config and seed only, never on the order or the thread.
+ * every (config, seed) pair is a job, started in gridJobOrder (grouped by algorithm, largest budget
+ * first), so no worker waits at a config's end. Each seed's result depends on its config and seed only, never on the order or the thread.
  * `progress: true` shows one live progress over all items with the finished seed's config as note.
  * @returns per part, per config in grid order, the seeds in order.
  * @throws as runSeeds (checked for every config before any job starts); the first job's failure.
@@ -213,7 +212,7 @@ export async function runGrids(parts: readonly GridPart[], options: RunGridOptio
     const { jobs } = seedJobs({ space: part.space ?? 'nb101', algo: config.algo, budget: config.budget, algoOptions: config.algoOptions ?? {}, seeds, experiment, resultsDir: options.resultsDir }, provenance);
     return { part: p, config, jobs };
   }));
-  const order = gridJobOrder(cells.map((c) => ({ budget: c.config.budget, seeds: c.jobs.length })));
+  const order = gridJobOrder(cells.map((c) => ({ algo: c.config.algo, budget: c.config.budget, seeds: c.jobs.length })));
   const total = order.length;
   const label = parts.map((p) => p.experiment).join(', ');
   const bar = options.progress === true && total > 0 ? startProgress(label, total) : null;
@@ -243,13 +242,17 @@ export async function runGrids(parts: readonly GridPart[], options: RunGridOptio
 }
 
 /**
- * The start order of a grid's jobs: (config index, seed index) pairs, configs by budget from the
- * largest down (ties in grid order), each config's seeds in order. A budget is the only cost every
- * search shares, and longest-first keeps a pool's idle tail short (LPT scheduling).
+ * The start order of a grid's jobs: (config index, seed index) pairs. Configs are grouped by
+ * algorithm (groups in the order the grid first names them), and within a group go from the
+ * largest budget down (ties in grid order); each config's seeds in order. Grouping keeps a worker
+ * on one kind of search for long stretches (the runner gives a thread that changes algorithm a
+ * fresh start: runSeedJobs); largest-first within the last group leaves its cheapest jobs for the
+ * pool's tail, so no worker idles long at the end.
  */
-export function gridJobOrder(configs: readonly { readonly budget: number; readonly seeds: number }[]): { readonly cell: number; readonly seed: number }[] {
-  const byBudget = configs.map((c, i) => ({ ...c, i })).sort((a, b) => b.budget - a.budget || a.i - b.i);
-  return byBudget.flatMap((c) => Array.from({ length: c.seeds }, (_, seed) => ({ cell: c.i, seed })));
+export function gridJobOrder(configs: readonly { readonly algo: string; readonly budget: number; readonly seeds: number }[]): { readonly cell: number; readonly seed: number }[] {
+  const groups = [...new Set(configs.map((c) => c.algo))];
+  const ordered = configs.map((c, i) => ({ ...c, i })).sort((a, b) => groups.indexOf(a.algo) - groups.indexOf(b.algo) || b.budget - a.budget || a.i - b.i);
+  return ordered.flatMap((c) => Array.from({ length: c.seeds }, (_, seed) => ({ cell: c.i, seed })));
 }
 
 /** A config as the progress note names it: its label, and its budget when the label is just the algorithm. */

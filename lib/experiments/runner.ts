@@ -175,9 +175,10 @@ export function defaultWorkers(jobs: number): number {
  * Run seed jobs — of one config or of many — on `workers` threads (0: on this thread, in order),
  * each thread taking the next job when it finishes one, so the order of `jobs` is the order they
  * start in. `onDone` hears each finished job by its index. Same resume rules as runSeeds. A thread
- * is replaced by a fresh one where the next job's config differs from its last (unless
+ * is replaced by a fresh one where the next job's algorithm differs from its last (unless
  * `options.recycleWorkers` is false): threads that ran many kinds of search before run the next
- * one markedly slower (bench/worker-recycle.ts); results are the same either way.
+ * one markedly slower (bench/worker-recycle.ts), and a start costs ~2 s, so grids group their jobs
+ * by algorithm (gridJobOrder). Results are the same either way.
  * @returns the summaries in the order of `jobs`.
  * @throws RangeError for a bad worker count; the first job's failure (the other threads are then stopped).
  */
@@ -398,7 +399,7 @@ function runOnWorkers(jobs: readonly SeedJob[], workers: number, beforeStart: Be
     beforeStart,
     onDone: report,
     toError: (reply) => rebuildError(jobs[reply.index], reply),
-  }, { recycle: (previous, next) => recycle && previous.config !== next.config && canonicalJson(previous.config) !== canonicalJson(next.config) });
+  }, { recycle: (previous, next) => recycle && previous.config.algo !== next.config.algo });
 }
 
 /** The worker's error as an Error of the same name, so callers can tell an abort from a bug. */

@@ -62,9 +62,15 @@ describe('runGrids', () => {
 });
 
 describe('gridJobOrder', () => {
-  it('starts the largest budgets first, ties in grid order, each config\'s seeds in order, every pair once', () => {
-    const order = gridJobOrder([{ budget: 50, seeds: 2 }, { budget: 300, seeds: 2 }, { budget: 100, seeds: 1 }, { budget: 300, seeds: 1 }]);
-    expect(order).toEqual([{ cell: 1, seed: 0 }, { cell: 1, seed: 1 }, { cell: 3, seed: 0 }, { cell: 2, seed: 0 }, { cell: 0, seed: 0 }, { cell: 0, seed: 1 }]);
+  it('groups configs by algorithm in grid order, largest budget first within a group (ties in grid order), seeds in order, every pair once', () => {
+    const order = gridJobOrder([
+      { algo: 'nao', budget: 50, seeds: 2 }, { algo: 'bananas', budget: 300, seeds: 1 }, { algo: 'nao', budget: 300, seeds: 2 },
+      { algo: 'bananas', budget: 50, seeds: 1 }, { algo: 'nao', budget: 300, seeds: 1 },
+    ]);
+    expect(order).toEqual([
+      { cell: 2, seed: 0 }, { cell: 2, seed: 1 }, { cell: 4, seed: 0 }, { cell: 0, seed: 0 }, { cell: 0, seed: 1 },
+      { cell: 1, seed: 0 }, { cell: 3, seed: 0 },
+    ]);
     expect(gridJobOrder([])).toEqual([]);
   });
 });
