@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Rng } from '../random';
 import { resolveConfig, validateConfig, type ControllerConfig, type ControllerOptions, type TokenGrammar, type ValidTokenCursor } from './config';
 import { scoped } from './fast-ops';
-import { FusedAdam } from './fused-adam';
+import { FUSED_ADAM_PRODUCTS, FusedAdam } from './fused-adam';
 import { MaskMemo } from './mask-memo';
 import { lstmStep, newTrace, stackedKernel, type LstmTrace } from './lstm';
 import { decoderInitialState, decoderInputKernel, encodePosterior, initWeights, lossTerms, shiftedInputs, predictAccuracy, predictFlops, toVariable, w1, w2, weightShapes, type Weights } from './model';
@@ -214,22 +214,24 @@ export class Controller {
     }
   }
 
-  /** Adam's state (iteration count and moments) in weight order, for checkpoints. */
-  async optimizerState(): Promise<{ shape: number[]; values: Float32Array }[]> {
+  /** Adam's state (iteration count, moments in weight order, the running βᵗ products), named, for checkpoints. */
+  async optimizerState(): Promise<{ name: string; shape: number[]; values: Float32Array }[]> {
     const named = await this.optimizer.getWeights();
-    return named.map(({ tensor }) => ({ shape: tensor.shape, values: Float32Array.from(tensor.dataSync()) }));
+    return named.map(({ name, tensor }) => ({ name, shape: tensor.shape, values: Float32Array.from(tensor.dataSync()) }));
   }
 
   /**
    * Restore Adam's state saved by `optimizerState` and the step count, so training resumes exactly.
    * @throws Error when the saved state does not have one moment pair per weight.
    */
-  async restoreOptimizer(state: readonly { shape: number[]; values: Float32Array }[], steps: number): Promise<void> {
-    if (state.length % 2 !== 1 || state.length > 1 + 2 * this.weights.size) {
-      throw new Error(`optimizer state must hold the iteration count and two moments per trained weight (odd, at most ${1 + 2 * this.weights.size} tensors): got ${state.length}`);
+  async restoreOptimizer(state: readonly { name?: string; shape: number[]; values: Float32Array }[], steps: number): Promise<void> {
+    const moments = state.filter((s) => !(FUSED_ADAM_PRODUCTS as readonly (string | undefined)[]).includes(s.name));
+    if (moments.length % 2 !== 1 || moments.length > 1 + 2 * this.weights.size) {
+      throw new Error(`optimizer state must hold the iteration count and two moments per trained weight (odd, at most ${1 + 2 * this.weights.size} tensors): got ${moments.length}`);
     }
-    // Adam pairs moments with weights by position (the order of the trained weights).
-    await this.optimizer.setWeights(state.map((s, i) => ({ name: i === 0 ? 'iter' : `moment${i}`, tensor: tf.tensor(s.values, s.shape) })));
+    // Adam pairs moments with weights by position (the order of the trained weights); a state saved
+    // without names (older checkpoints) is named by position and restores without the βᵗ products.
+    await this.optimizer.setWeights(state.map((s, i) => ({ name: s.name ?? (i === 0 ? 'iter' : `moment${i}`), tensor: tf.tensor(s.values, s.shape) })));
     this.steps = steps;
   }
 

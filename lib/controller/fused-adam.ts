@@ -1,10 +1,14 @@
 // TF.js's Adam with its per-weight arithmetic done in one JavaScript loop instead of ~14 backend
 // ops per weight. Every intermediate is rounded to float32 exactly where the backend's ops round
 // it (a float32 +, −, ×, ÷ or √ equals the float64 result rounded once), so the weights it writes
-// are bit-identical to tf.train.adam's. State, save and restore are the parent class's.
+// are bit-identical to tf.train.adam's. Its saved state also holds the running products βᵗ, so a
+// restored optimizer continues bit for bit (the parent recomputes them with pow on restore).
 import * as tf from '@tensorflow/tfjs';
 
 const f32 = Math.fround;
+
+/** Names of β1ᵗ and β2ᵗ in FusedAdam's saved state. */
+export const FUSED_ADAM_PRODUCTS = ['adam/beta1Power', 'adam/beta2Power'] as const;
 
 /** A weight's gradient as `applyGradients` receives it: a name→tensor map or a list of named tensors. */
 type Gradients = tf.NamedTensorMap | { name: string; tensor: tf.Tensor }[];
@@ -31,6 +35,28 @@ interface AdamFields {
 export class FusedAdam extends tf.AdamOptimizer {
   constructor(learningRate: number, beta1 = 0.9, beta2 = 0.999) {
     super(learningRate, beta1, beta2);
+  }
+
+  /**
+   * The parent's state (iteration count, then first and second moments) followed by β1ᵗ and β2ᵗ
+   * as the running float32 products training kept (names FUSED_ADAM_PRODUCTS).
+   */
+  override async getWeights(): Promise<{ name: string; tensor: tf.Tensor }[]> {
+    const self = this as unknown as AdamFields;
+    return [...(await super.getWeights()), { name: FUSED_ADAM_PRODUCTS[0], tensor: self.accBeta1.clone() }, { name: FUSED_ADAM_PRODUCTS[1], tensor: self.accBeta2.clone() }];
+  }
+
+  /**
+   * Restore what getWeights saved. The parent sets βᵗ to pow(β, t + 1), which after a few hundred
+   * steps differs in its last bits from the running product training used, and a resumed run
+   * would drift from an uninterrupted one; the saved products are put back instead (state saved
+   * without them, by the parent class, restores as the parent does).
+   */
+  override async setWeights(weightValues: { name: string; tensor: tf.Tensor }[]): Promise<void> {
+    const self = this as unknown as AdamFields;
+    const products = weightValues.filter((w) => (FUSED_ADAM_PRODUCTS as readonly string[]).includes(w.name));
+    await super.setWeights(weightValues.filter((w) => !products.includes(w)));
+    for (const { name, tensor } of products) (name === FUSED_ADAM_PRODUCTS[0] ? self.accBeta1 : self.accBeta2).assign(tensor);
   }
 
   override applyGradients(variableGradients: Gradients): void {

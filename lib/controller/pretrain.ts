@@ -176,7 +176,7 @@ async function writeCheckpoint(dir: string, identity: string, controller: Contro
   const optimizer = await controller.optimizerState();
   writeFileSync(join(temp, 'weights.bin'), concatFloats(weights.map(([, v]) => v)));
   writeFileSync(join(temp, 'optimizer.bin'), concatFloats(optimizer.map((o) => o.values)));
-  const state = { format: CHECKPOINT_FORMAT, identity, step, curve, weights: weights.map(([name, v]) => ({ name, size: v.length })), optimizer: optimizer.map((o) => o.shape) };
+  const state = { format: CHECKPOINT_FORMAT, identity, step, curve, weights: weights.map(([name, v]) => ({ name, size: v.length })), optimizer: optimizer.map((o) => o.shape), optimizerNames: optimizer.map((o) => o.name) };
   writeFileSync(join(temp, 'state.json'), `${JSON.stringify(state)}\n`);
   const target = join(dir, 'checkpoint');
   const old = join(dir, `checkpoint.${process.pid}.old`);
@@ -190,14 +190,14 @@ async function readCheckpoint(dir: string, identity: string, controller: Control
   const folder = join(dir, 'checkpoint');
   const file = join(folder, 'state.json');
   if (!existsSync(file)) return null;
-  const state = JSON.parse(readFileSync(file, 'utf8')) as { format: string; identity: string; step: number; curve: CurvePoint[]; weights: { name: string; size: number }[]; optimizer: number[][] };
+  const state = JSON.parse(readFileSync(file, 'utf8')) as { format: string; identity: string; step: number; curve: CurvePoint[]; weights: { name: string; size: number }[]; optimizer: number[][]; optimizerNames?: string[] };
   if (state.format !== CHECKPOINT_FORMAT) throw new Error(`${file}: not a ${CHECKPOINT_FORMAT} file: got format ${String(state.format)}`);
   if (state.identity !== identity) throw new Error(`${file}: checkpoint of another run (config, schedule or data differ); delete ${folder} to start over`);
   const weights = splitFloats(readFileSync(join(folder, 'weights.bin')), state.weights.map((w) => w.size), join(folder, 'weights.bin'));
   controller.setWeightValues(new Map(state.weights.map((w, i) => [w.name, weights[i]])));
   const sizes = state.optimizer.map((shape) => shape.reduce((a, b) => a * b, 1));
   const moments = splitFloats(readFileSync(join(folder, 'optimizer.bin')), sizes, join(folder, 'optimizer.bin'));
-  await controller.restoreOptimizer(state.optimizer.map((shape, i) => ({ shape, values: moments[i] })), state.step);
+  await controller.restoreOptimizer(state.optimizer.map((shape, i) => ({ name: state.optimizerNames?.[i], shape, values: moments[i] })), state.step);
   return { step: state.step, curve: state.curve };
 }
 

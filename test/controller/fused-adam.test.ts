@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../lib/backend';
-import { FusedAdam } from '../../lib/controller/fused-adam';
+import { FUSED_ADAM_PRODUCTS, FusedAdam } from '../../lib/controller/fused-adam';
 import { Rng } from '../../lib/random';
 
 beforeAll(async () => {
@@ -53,8 +53,12 @@ describe('FusedAdam', () => {
       reference.forEach((v, i) => expect(bits(fused[i]), `weight ${i} after step ${s + 1}`).toEqual(bits(v)));
     }
     const [a, b] = [await plain.getWeights(), await mine.getWeights()];
-    expect(b.map((w) => w.tensor.shape)).toEqual(a.map((w) => w.tensor.shape));
+    // FusedAdam's state is the parent's followed by the running products β1ᵗ, β2ᵗ.
+    expect(b.slice(0, a.length).map((w) => w.tensor.shape)).toEqual(a.map((w) => w.tensor.shape));
     a.forEach((w, i) => expect(bits(b[i].tensor), `optimizer state ${i}`).toEqual(bits(w.tensor)));
+    const internals = plain as unknown as { accBeta1: tf.Tensor; accBeta2: tf.Tensor };
+    expect(b.slice(a.length).map((w) => w.name)).toEqual([...FUSED_ADAM_PRODUCTS]);
+    expect(b.slice(a.length).map((w) => bits(w.tensor))).toEqual([bits(internals.accBeta1), bits(internals.accBeta2)]);
     // A change in the arithmetic shows: the weights moved, so the comparison above is not vacuous.
     expect(bits(fused[0])).not.toEqual(bits(variables('adam')[0]));
   });
@@ -75,6 +79,30 @@ describe('FusedAdam', () => {
       step(second, resumed, gb, null);
     }
     straight.forEach((v, i) => expect(bits(resumed[i]), `weight ${i}`).toEqual(bits(v)));
+  });
+
+  it('resumes bit for bit after hundreds of steps, where pow(β, t + 1) no longer equals the running product', async () => {
+    const tiny = (): tf.Variable[] => [tf.variable(tf.tensor([0.5, -0.25, 1.5, 3e-3]))];
+    const [straight, resumed] = [tiny(), tiny()];
+    const first = new FusedAdam(0.001);
+    const gradients = new Rng('long');
+    for (let s = 0; s < 600; s++) step(first, straight, gradients, null);
+    resumed[0].assign(straight[0]);
+    const saved = (await first.getWeights()).map((w) => ({ name: w.name, tensor: tf.clone(w.tensor) }));
+    const second = new FusedAdam(0.001);
+    await second.setWeights(saved);
+    // Restored without the products (as the parent class saves state), β1ᵗ comes back as pow(β1, 601): not the same bits.
+    const parentOnly = new FusedAdam(0.001);
+    await parentOnly.setWeights(saved.filter((w) => !(FUSED_ADAM_PRODUCTS as readonly string[]).includes(w.name)));
+    const product = (o: FusedAdam) => bits((o as unknown as { accBeta1: tf.Tensor }).accBeta1);
+    expect(product(parentOnly)).not.toEqual(product(first));
+    expect(product(second)).toEqual(product(first));
+    const [ga, gb] = [new Rng('long-2'), new Rng('long-2')];
+    for (let s = 0; s < 20; s++) {
+      step(first, straight, ga, null);
+      step(second, resumed, gb, null);
+    }
+    expect(bits(resumed[0])).toEqual(bits(straight[0]));
   });
 
   it('leaks no tensors across steps', () => {
