@@ -66,43 +66,88 @@ export interface FolderLock {
  */
 export async function lockFolder(dir: string, purpose: string): Promise<FolderLock> {
   mkdirSync(dir, { recursive: true });
-  let released = false;
-  let compromised: Error | null = null;
-  const attempt = () => lockfile.lock(dir, {
+  const state = { compromised: null as Error | null };
+  const options = lockOptions(dir, state);
+  let unlock: () => Promise<void>;
+  try {
+    unlock = await lockfile.lock(dir, options);
+  } catch (error) {
+    takeOverIfDead(dir, error);
+    try {
+      unlock = await lockfile.lock(dir, options);
+    } catch (again) {
+      throw lockedError(dir, again);
+    }
+  }
+  return held(dir, purpose, state, () => unlock());
+}
+
+/**
+ * lockFolder for code that cannot wait (a synchronous training loop): the same lock, taken at
+ * once or refused. Its holder refreshes it only when its event loop gets a turn, so a holder
+ * that computes without pause for over LOCK_STALE_MS looks dead to other machines (not to this one).
+ * @throws FolderLockedError as lockFolder.
+ */
+export function lockFolderSync(dir: string, purpose: string): FolderLock {
+  mkdirSync(dir, { recursive: true });
+  const state = { compromised: null as Error | null };
+  const options = lockOptions(dir, state);
+  let unlock: () => void;
+  try {
+    unlock = lockfile.lockSync(dir, options);
+  } catch (error) {
+    takeOverIfDead(dir, error);
+    try {
+      unlock = lockfile.lockSync(dir, options);
+    } catch (again) {
+      throw lockedError(dir, again);
+    }
+  }
+  return held(dir, purpose, state, async () => unlock());
+}
+
+/** proper-lockfile's options for a folder's lock; a compromise (the lock taken over) is recorded in `state`. */
+function lockOptions(dir: string, state: { compromised: Error | null }) {
+  return {
     lockfilePath: join(dir, LOCK_DIR),
     stale: LOCK_STALE_MS,
     retries: 0,
     onCompromised: (error: Error) => {
-      compromised = error;
+      state.compromised = error;
     },
-  });
-  let unlock: () => Promise<void>;
-  try {
-    unlock = await attempt();
-  } catch (error) {
-    if ((error as { code?: string }).code !== 'ELOCKED') throw error;
-    const owner = readOwner(dir);
-    if (owner === null || owner.host !== hostname() || isAlive(owner.pid)) throw new FolderLockedError(dir, owner);
-    // Its holder died on this machine (kill -9, a crash): nobody will refresh it, so take it now.
-    rmdirIfPresent(join(dir, LOCK_DIR));
-    try {
-      unlock = await attempt();
-    } catch (again) {
-      if ((again as { code?: string }).code === 'ELOCKED') throw new FolderLockedError(dir, readOwner(dir));
-      throw again;
-    }
-  }
+  };
+}
+
+/**
+ * After a refused attempt: when the holder died on this machine (kill -9, a crash; its pid is
+ * gone), nobody will refresh its lock, so it is removed for a second attempt. Otherwise throws
+ * FolderLockedError naming the holder (or the attempt's own error when it was not ELOCKED).
+ */
+function takeOverIfDead(dir: string, error: unknown): void {
+  if ((error as { code?: string }).code !== 'ELOCKED') throw error;
+  const owner = readOwner(dir);
+  if (owner === null || owner.host !== hostname() || isAlive(owner.pid)) throw new FolderLockedError(dir, owner);
+  rmdirIfPresent(join(dir, LOCK_DIR));
+}
+
+function lockedError(dir: string, error: unknown): unknown {
+  return (error as { code?: string }).code === 'ELOCKED' ? new FolderLockedError(dir, readOwner(dir)) : error;
+}
+
+/** The held lock: writes the owner file and answers isHeld / release. */
+function held(dir: string, purpose: string, state: { compromised: Error | null }, unlock: () => Promise<void>): FolderLock {
   const owner: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString(), purpose, token: randomUUID() };
   writeJsonAtomically(join(dir, LOCK_OWNER_FILE), owner);
+  let released = false;
   return {
     dir,
     owner,
-    isHeld: () => !released && compromised === null && readOwner(dir)?.token === owner.token,
+    isHeld: () => !released && state.compromised === null && readOwner(dir)?.token === owner.token,
     release: async () => {
       if (released) return;
       released = true;
       if (readOwner(dir)?.token === owner.token) rmSync(join(dir, LOCK_OWNER_FILE), { force: true });
-      if (compromised === null) await unlock().catch(() => undefined);
+      if (state.compromised === null) await unlock().catch(() => undefined);
     },
   };
 }

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomically } from '../atomic-file';
+import { lockFolderSync } from '../folder-lock';
 import { initBackend } from '../backend';
 import { cacheRoot } from '../project-folders';
 import { Rng } from '../random';
@@ -174,11 +175,26 @@ export function trainedSupernet(splits: ImageSplits, options: TrainedSupernetOpt
   const keyConfig = { format: 'dnas-supernet-run', version: 1, config: options.config, steps: options.steps, batchSize: options.batchSize, learningRate: options.learningRate, seed: options.seed, sampling: options.sampling, data: splitsIdentity(splits), ...ranking };
   const key = createHash('sha256').update(JSON.stringify(keyConfig)).digest('hex').slice(0, 16);
   const dir = options.cache === false ? null : join(cacheRoot(options.cacheDir), 'supernets', key);
-  if (dir !== null && existsSync(join(dir, DONE_FILE)) && hasTensorMap(dir, SUPERNET_FILE)) {
+  const cached = (): TrainedSupernet | null => {
+    if (dir === null || !existsSync(join(dir, DONE_FILE)) || !hasTensorMap(dir, SUPERNET_FILE)) return null;
     const done = JSON.parse(readFileSync(join(dir, DONE_FILE), 'utf8')) as { trainSeconds: number; vaenas?: TrainedSupernet['vaenas'] };
     return { supernet: Supernet.load(dir).supernet, key, keyConfig, dir, fromCache: true, trainSeconds: done.trainSeconds, vaenas: done.vaenas };
-  }
+  };
+  const found = cached();
+  if (found !== null) return found;
   if (options.trainIfMissing === false) throw new Error(`supernet ${key} is not trained in the cache (${dir ?? 'cache off'}): train it first (trainedSupernet with the same settings)`);
+  // One trainer per cache entry (its checkpoints live there): a second one is refused, naming the first.
+  const lock = dir === null ? null : lockFolderSync(dir, `supernet ${key}`);
+  try {
+    return cached() ?? trainFresh(splits, options, { key, keyConfig, dir, isHeld: () => lock?.isHeld() ?? true });
+  } finally {
+    void lock?.release();
+  }
+}
+
+/** trainedSupernet's training (and its resume from checkpoints), under the entry's lock. */
+function trainFresh(splits: ImageSplits, options: TrainedSupernetOptions, entry: { key: string; keyConfig: Record<string, unknown>; dir: string | null; isHeld: () => boolean }): TrainedSupernet {
+  const { key, keyConfig, dir } = entry;
   const started = Date.now();
   const supernet = Supernet.create(options.config, options.seed);
   const space = supernet.space;
@@ -237,6 +253,7 @@ export function trainedSupernet(splits: ImageSplits, options: TrainedSupernetOpt
     (vae as TrainedVaeSampler<Architecture> | null)?.dispose();
   }
   const trainSeconds = (Date.now() - started) / 1000;
+  if (dir !== null && !entry.isHeld()) throw new Error(`${dir}: this training lost the entry's lock to another trainer; it stops without marking it done`);
   if (dir !== null) writeJsonAtomically(join(dir, DONE_FILE), { keyConfig, trainSeconds, vaenas });
   return { supernet, key, keyConfig, dir, fromCache: false, trainSeconds, vaenas };
 }
