@@ -142,14 +142,19 @@ function held(dir: string, purpose: string, state: { compromised: Error | null }
   return {
     dir,
     owner,
-    isHeld: () => !released && state.compromised === null && readOwner(dir)?.token === owner.token,
+    isHeld: () => !released && state.compromised === null && holdsLock(dir, owner.token),
     release: async () => {
       if (released) return;
       released = true;
-      if (readOwner(dir)?.token === owner.token) rmSync(join(dir, LOCK_OWNER_FILE), { force: true });
+      if (holdsLock(dir, owner.token)) rmSync(join(dir, LOCK_OWNER_FILE), { force: true });
       if (state.compromised === null) await unlock().catch(() => undefined);
     },
   };
+}
+
+/** Whether the lock with `token` is still the folder's (its owner file names it): false after a takeover or release. */
+export function holdsLock(dir: string, token: string): boolean {
+  return readOwner(dir)?.token === token;
 }
 
 /** The owner file of a lock, or null when there is none or it cannot be read (a holder mid-write). */

@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { writeJsonAtomically } from '../atomic-file';
-import { lockFolder, readOwner, type FolderLock } from '../folder-lock';
+import { holdsLock, lockFolder, readOwner, type FolderLock } from '../folder-lock';
 import { CorruptFileError, readJsonObject } from '../json-file';
 import { runOnWorkerPool } from '../worker-pool';
 import { checkFolderName, resultsRoot } from '../project-folders';
@@ -188,6 +188,8 @@ export async function runSeedJobs(jobs: readonly SeedJob[], workers: number, onD
   // its job starts until it is done, so a second run on the same folder is refused, never interleaved.
   const held = new Map<number, FolderLock>();
   const lock = async (index: number, job: SeedJob): Promise<SeedJob> => {
+    // A finished seed is only read: no lock (and no lock files written and removed for each reused seed).
+    if (existsSync(join(job.dir, SEED_FILES.result))) return job;
     const folderLock = await lockFolder(job.dir, `${job.config.space} ${job.config.algo}-${job.config.budget} seed ${job.seed}`);
     held.set(index, folderLock);
     return { ...job, lockToken: folderLock.owner.token };
@@ -309,8 +311,8 @@ class ReplayingSink implements QuerySink {
  */
 function checkStillHeld(job: SeedJob): void {
   if (job.lockToken === undefined) return;
-  const owner = readOwner(job.dir);
-  if (owner?.token !== job.lockToken) {
+  if (!holdsLock(job.dir, job.lockToken)) {
+    const owner = readOwner(job.dir);
     throw new Error(`${job.dir}: this run lost the folder's lock${owner === null ? '' : ` to pid ${owner.pid} on host ${owner.host} (${owner.purpose})`}; it stops without writing its result, which is left to that run`);
   }
 }

@@ -116,7 +116,7 @@ export class RunContext {
     this.manifest.backend = this.backend;
     this.manifest.finishedAt = end.toISOString();
     this.manifest.wallSeconds = (end.getTime() - Date.parse(this.manifest.startedAt)) / 1000;
-    writeJson(path.join(this.dir, 'manifest.json'), this.manifest);
+    writeJsonAtomically(path.join(this.dir, 'manifest.json'), this.manifest);
     return this.manifest;
   }
 }
@@ -145,7 +145,7 @@ export function startRun(options: StartRunOptions): RunContext {
     ...gitState(), node: process.version, packages: packageVersions(),
     backend: null, startedAt: start.toISOString(), finishedAt: null, wallSeconds: null,
   };
-  writeJson(path.join(dir, 'manifest.json'), manifest);
+  writeJsonAtomically(path.join(dir, 'manifest.json'), manifest);
   current = new RunContext(dir, manifest, clock);
   return current;
 }
@@ -200,11 +200,7 @@ function writeConfig(file: string, config: Record<string, unknown>, runId: strin
       throw new Error(`run ${runId} exists with a different config (hash ${configHash(old)}, now ${configHash(config)})`);
     }
   }
-  writeJson(file, config);
-}
-
-function writeJson(file: string, value: unknown): void {
-  writeJsonAtomically(file, value);
+  writeJsonAtomically(file, config);
 }
 
 /** The project root (lib/report → ../../), where node_modules and .git live. */
