@@ -27,7 +27,17 @@ node -e '
   let pages = { passed: 0, failed: 1, unfinished: true };
   try { pages = require("./reports/check-reports.json"); } catch {}
   // A test file that fails before any test runs (an import or a missing file) counts as one failure.
-  const broken = tests.testResults.filter((f) => f.status === "failed" && !f.assertionResults.some((a) => a.status === "failed")).length;
+  const brokenFiles = tests.testResults.filter((f) => f.status === "failed" && !f.assertionResults.some((a) => a.status === "failed"));
+  const broken = brokenFiles.length;
+  // The failures again, last, where a CI log that keeps only its tail still shows them.
+  const short = (text) => String(text ?? "").split("\n").slice(0, 3).join(" | ").slice(0, 600);
+  for (const f of tests.testResults) {
+    const file = require("node:path").relative(process.cwd(), f.name);
+    for (const a of f.assertionResults.filter((x) => x.status === "failed")) console.log(`FAILED ${file} > ${a.fullName}: ${short(a.failureMessages[0])}`);
+  }
+  for (const f of brokenFiles) console.log(`FAILED TO LOAD ${require("node:path").relative(process.cwd(), f.name)}: ${short(f.message)}`);
+  if (notebooks.failed) console.log(`FAILED notebook ${notebooks.failed.name}: ${short(notebooks.failed.message)}`);
+  for (const r of pages.reports ?? []) if (r.failures.length > 0) console.log(`FAILED report page ${r.name}: ${short(r.failures.join("; "))}`);
   console.log(`vitest: ${tests.numPassedTests} passed, ${tests.numFailedTests} failed, ${broken} files failed to load; notebooks at smoke scale: ${ran} executed, ${failed} failed; report pages: ${pages.passed} passed, ${pages.failed} failed${pages.unfinished ? " (checker did not finish)" : ""}`);
   console.log(`${tests.numPassedTests + ran + pages.passed} passed, ${tests.numFailedTests + broken + failed + pages.failed} failed`);
 '

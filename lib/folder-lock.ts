@@ -6,7 +6,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import * as lockfile from 'proper-lockfile';
 import { writeJsonAtomically } from './atomic-file';
 
@@ -22,6 +22,15 @@ export const LOCK_OWNER_FILE = '.lock-owner.json';
  * that computes (an inline run, workers 0, computes on it: see docs/results.md).
  */
 export const LOCK_STALE_MS = 120_000;
+
+/**
+ * A live holder writes its owner file right after its mkdir and removes it right before its rmdir,
+ * so a lock seen without one is either in that instant or left by a holder killed inside it. A
+ * second writer waits this long for the owner file to appear (or the lock to go) and then takes
+ * an ownerless lock over.
+ */
+export const OWNERLESS_GRACE_MS = 2_000;
+const OWNER_POLL_MS = 20;
 
 /** Who holds a lock. */
 export interface LockOwner {
@@ -41,7 +50,7 @@ export class FolderLockedError extends Error {
   constructor(readonly dir: string, readonly owner: LockOwner | null) {
     super(
       owner === null
-        ? `${dir} is locked by another writer (no owner file yet; a lock not refreshed for ${LOCK_STALE_MS / 1000} s is taken over)`
+        ? `${dir} is locked by another writer that has not named itself yet (no ${LOCK_OWNER_FILE}); try again`
         : `${dir} is locked by pid ${owner.pid} on host ${owner.host} since ${owner.since} (${owner.purpose}); wait for it to finish or stop it (a lock not refreshed for ${LOCK_STALE_MS / 1000} s is taken over)`,
     );
   }
@@ -72,6 +81,11 @@ export async function lockFolder(dir: string, purpose: string): Promise<FolderLo
   try {
     unlock = await lockfile.lock(dir, options);
   } catch (error) {
+    if (isLocked(error)) {
+      for (let waited = 0; waited < OWNERLESS_GRACE_MS && readOwner(dir) === null && lockExists(dir); waited += OWNER_POLL_MS) {
+        await new Promise((resolve) => setTimeout(resolve, OWNER_POLL_MS));
+      }
+    }
     takeOverIfDead(dir, error);
     try {
       unlock = await lockfile.lock(dir, options);
@@ -96,6 +110,12 @@ export function lockFolderSync(dir: string, purpose: string): FolderLock {
   try {
     unlock = lockfile.lockSync(dir, options);
   } catch (error) {
+    if (isLocked(error)) {
+      const pause = new Int32Array(new SharedArrayBuffer(4));
+      for (let waited = 0; waited < OWNERLESS_GRACE_MS && readOwner(dir) === null && lockExists(dir); waited += OWNER_POLL_MS) {
+        Atomics.wait(pause, 0, 0, OWNER_POLL_MS);
+      }
+    }
     takeOverIfDead(dir, error);
     try {
       unlock = lockfile.lockSync(dir, options);
@@ -119,19 +139,29 @@ function lockOptions(dir: string, state: { compromised: Error | null }) {
 }
 
 /**
- * After a refused attempt: when the holder died on this machine (kill -9, a crash; its pid is
- * gone), nobody will refresh its lock, so it is removed for a second attempt. Otherwise throws
- * FolderLockedError naming the holder (or the attempt's own error when it was not ELOCKED).
+ * After a refused attempt (and the wait for an owner file): when the holder died on this machine
+ * (kill -9, a crash; its pid is gone), or the lock still has no owner file (its holder was killed
+ * between its mkdir and writing the file), nobody will refresh it, so it is removed for a second
+ * attempt. Otherwise throws FolderLockedError naming the holder (or the attempt's own error when it
+ * was not ELOCKED). A lock released meanwhile needs nothing removed.
  */
 function takeOverIfDead(dir: string, error: unknown): void {
-  if ((error as { code?: string }).code !== 'ELOCKED') throw error;
+  if (!isLocked(error)) throw error;
   const owner = readOwner(dir);
-  if (owner === null || owner.host !== hostname() || isAlive(owner.pid)) throw new FolderLockedError(dir, owner);
+  if (owner !== null && (owner.host !== hostname() || isAlive(owner.pid))) throw new FolderLockedError(dir, owner);
   rmdirIfPresent(join(dir, LOCK_DIR));
 }
 
+function isLocked(error: unknown): boolean {
+  return (error as { code?: string }).code === 'ELOCKED';
+}
+
+function lockExists(dir: string): boolean {
+  return existsSync(join(dir, LOCK_DIR));
+}
+
 function lockedError(dir: string, error: unknown): unknown {
-  return (error as { code?: string }).code === 'ELOCKED' ? new FolderLockedError(dir, readOwner(dir)) : error;
+  return isLocked(error) ? new FolderLockedError(dir, readOwner(dir)) : error;
 }
 
 /** The held lock: writes the owner file and answers isHeld / release. */

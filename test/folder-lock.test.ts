@@ -1,11 +1,11 @@
 // The folder lock (lib/folder-lock.ts): one writer at a time, the holder named to the second, a dead
 // holder on this machine taken over at once, one elsewhere only once stale, and a takeover noticed.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FolderLockedError, LOCK_DIR, LOCK_OWNER_FILE, LOCK_STALE_MS, lockFolder, lockFolderSync, readOwner } from '../lib/folder-lock';
+import { FolderLockedError, LOCK_DIR, LOCK_OWNER_FILE, LOCK_STALE_MS, lockFolder, lockFolderSync, OWNERLESS_GRACE_MS, readOwner } from '../lib/folder-lock';
 
 const folder = (): string => mkdtempSync(join(tmpdir(), 'dnas-lock-'));
 
@@ -65,5 +65,37 @@ describe('lockFolder', () => {
     await lock.release();
     // release leaves the other writer's owner file alone
     expect(readOwner(dir)?.token).toBe('someone-else');
+  });
+
+  it('waits for a holder caught between its mkdir and its owner file, then names it', async () => {
+    const dir = folder();
+    mkdirSync(join(dir, LOCK_DIR));
+    const owner = { pid: process.pid, host: hostname(), since: '2026-01-01T00:00:00.000Z', purpose: 'a writer naming itself', token: 'other' };
+    setTimeout(() => writeFileSync(join(dir, LOCK_OWNER_FILE), JSON.stringify(owner)), 150);
+    await expect(lockFolder(dir, 'second')).rejects.toThrow(new FolderLockedError(dir, owner).message);
+  });
+
+  it('takes a lock released while it waited for the owner file, without waiting out the grace', async () => {
+    const dir = folder();
+    mkdirSync(join(dir, LOCK_DIR));
+    setTimeout(() => rmdirSync(join(dir, LOCK_DIR)), 100);
+    const started = Date.now();
+    const lock = await lockFolder(dir, 'after a release');
+    expect(Date.now() - started).toBeLessThan(OWNERLESS_GRACE_MS);
+    expect(readOwner(dir)?.purpose).toBe('after a release');
+    await lock.release();
+  });
+
+  it('takes over a lock still without an owner file after the grace (its holder was killed between the two)', async () => {
+    for (const take of [(dir: string) => lockFolder(dir, 'rerun'), async (dir: string) => lockFolderSync(dir, 'rerun')]) {
+      const dir = folder();
+      mkdirSync(join(dir, LOCK_DIR));
+      const started = Date.now();
+      const lock = await take(dir);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(OWNERLESS_GRACE_MS - 50);
+      expect(readOwner(dir)?.purpose).toBe('rerun');
+      await lock.release();
+      expect(existsSync(join(dir, LOCK_DIR))).toBe(false);
+    }
   });
 });
