@@ -173,6 +173,22 @@ export class TabularBenchmark<C, R extends BenchmarkRecord = BenchmarkRecord> {
     return { outcome: 'new', key, record };
   }
 
+  /**
+   * Charge again, without a log row, a cell that a resumed run queried before it was stopped
+   * (search-checkpoint.ts): the budget and best-so-far are as they were.
+   * @throws Error when the cell is not in the table or already charged; BudgetExceededError.
+   */
+  recall(cell: C): R {
+    const key = this.keyOf(cell);
+    const record = this.records.get(key);
+    if (record === undefined) throw new Error(`cannot recall ${key}: it is not in ${this.name}`);
+    if (this.queried.has(key)) throw new Error(`cannot recall ${key}: it is already charged on ${this.name}`);
+    if (this.queried.size >= this.budget) throw new BudgetExceededError(this.budget, this.queried.size, this.name);
+    this.queried.add(key);
+    if (this.best === null || record.searchAccuracy > this.best.record.searchAccuracy) this.best = { key, record };
+    return record;
+  }
+
   /** Distinct cells charged so far. */
   get queriedCount(): number {
     return this.queried.size;

@@ -37,6 +37,9 @@ export interface SearchCliSeed {
   readonly wallSeconds: number;
   /** Finished earlier and reused. */
   readonly skipped: boolean;
+  /** An interrupted attempt's queries restored from its checkpoint, and its logged rows replayed (0, 0: a fresh run). */
+  readonly resumedQueries: number;
+  readonly replayedRows: number;
 }
 
 /** The JSON `dnas search` prints. */
@@ -75,6 +78,7 @@ export async function runSearchCli(options: SearchCliOptions): Promise<SearchCli
   const perSeed = run.seeds.map((s) => ({
     seed: s.seed, bestAccuracy: s.result.best!.searchAccuracy, bestReportAccuracy: s.result.best!.reportAccuracy ?? null, bestHash: s.result.best!.key,
     outOfDomain: s.result.outOfDomain, proposals: s.result.proposals, wallSeconds: s.wallSeconds, skipped: s.skipped,
+    resumedQueries: s.resumedQueries, replayedRows: s.replayedRows,
   }));
   return {
     space: options.space, algo: options.algo, budget: options.budget, seeds: [first, last], dir: run.dir, dataFiles: [...new Set(run.seeds.flatMap((s) => s.dataFiles))], perSeed,

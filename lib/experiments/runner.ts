@@ -2,7 +2,7 @@
 // results/<experiment>/<algo>-<budget>/seed-<k>/ (config, manifest, query log, result), resumably;
 // a finished seed's query log is gzipped.
 // It never chooses search steps itself and never names a concrete space (problems.ts does).
-import { existsSync, mkdirSync, readFileSync, truncateSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, truncateSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
@@ -18,6 +18,7 @@ import { gitState, packageVersions } from '../report/run-context';
 import { createAlgorithm } from '../search/algorithms';
 import { loadProblem, PROBLEM_CELLS, PROBLEM_NAMES, probeSet } from './problems';
 import { runSearch, type SearchResult } from '../search/search';
+import { unusableCheckpoint, type SearchCheckpoint, type SearchCheckpoints } from '../search/search-checkpoint';
 import { canonicalJson } from '../canonical-json';
 
 /**
@@ -30,6 +31,8 @@ export const SEED_FILES = {
   log: 'query-log.csv',
   finishedLog: `query-log.csv${COMPRESSED_LOG_SUFFIX}`,
   result: 'result.json',
+  /** The last round-boundary checkpoint of a running or interrupted seed (search-checkpoint.ts); removed when it finishes. */
+  checkpoint: 'checkpoint.json',
 } as const;
 
 /** What defines a run besides its seed; equal configs ⇒ a finished seed may be reused. */
@@ -60,8 +63,10 @@ export interface SeedSummary {
   readonly wallSeconds: number;
   /** True when result.json was already there with the same config (nothing was run). */
   readonly skipped: boolean;
-  /** Log rows found from an interrupted attempt and verified by replay (0 for a fresh run). */
+  /** Log rows of an interrupted attempt verified by replaying them (0 for a fresh run; the rows after its checkpoint when it resumed from one). */
   readonly replayedRows: number;
+  /** Distinct queries restored from the interrupted attempt's checkpoint instead of replayed (0: none). */
+  readonly resumedQueries: number;
   /** The benchmark file searched, and the report metric's file where it is another (from the manifest when skipped). */
   readonly dataFiles: readonly string[];
 }
@@ -233,22 +238,54 @@ export async function runSeed(job: SeedJob): Promise<SeedSummary> {
       controller.abort(new SearchAbortedError(`seed ${job.seed} stopped after ${sink.newCount} distinct queries (stopAfter ${job.stopAfter})`));
     }
   });
+  const checkpointPath = join(job.dir, SEED_FILES.checkpoint);
+  const found = readCheckpoint(checkpointPath, algorithm.name, sink.prefixLength);
   const manifest = {
     config: stored, seed: job.seed, dataFile: problem.dataFile, dataSha256: problem.dataSha256, reportDataFile: problem.reportData?.file ?? null, backend: algorithm.backend?.() ?? null,
-    ...job.provenance, replayedRows: sink.prefixLength, startedAt: startedAt.toISOString(), finishedAt: null as string | null, wallSeconds: null as number | null,
+    ...job.provenance, replayedRows: sink.prefixLength, resumedQueries: 0, checkpointIgnored: found.ignored,
+    startedAt: startedAt.toISOString(), finishedAt: null as string | null, wallSeconds: null as number | null,
   };
   writeJsonAtomically(join(job.dir, SEED_FILES.manifest), manifest);
+  let resumedQueries = 0;
+  const checkpoints: SearchCheckpoints = {
+    resumeFrom: found.checkpoint,
+    save: (checkpoint) => writeJsonAtomically(checkpointPath, checkpoint),
+    resumed: (checkpoint) => {
+      sink.skip(checkpoint.proposals, checkpoint.queried.length);
+      resumedQueries = checkpoint.queried.length;
+    },
+  };
   const benchmark = problem.makeBenchmark({ budget: job.config.budget, log: sink });
-  const result = await runSearch(algorithm, { space: problem.space, benchmark, rng: new Rng(job.seed), budget: job.config.budget, signal: controller.signal, probe: () => probeSet(problem) });
+  const result = await runSearch(algorithm, { space: problem.space, benchmark, rng: new Rng(job.seed), budget: job.config.budget, signal: controller.signal, probe: () => probeSet(problem), checkpoints });
   sink.checkFullyReplayed();
   checkStillHeld(job);
   // Before result.json, which marks the seed finished: a kill in between leaves an unfinished
   // seed that is simply run again (from scratch, the plain CSV being gone). Timed with the run.
+  rmSync(checkpointPath, { force: true });
   compressQueryLog(logPath);
   const wallSeconds = (performance.now() - started) / 1000;
-  writeJsonAtomically(join(job.dir, SEED_FILES.manifest), { ...manifest, backend: algorithm.backend?.() ?? null, finishedAt: new Date().toISOString(), wallSeconds });
+  const replayedRows = sink.replayedRows;
+  writeJsonAtomically(join(job.dir, SEED_FILES.manifest), { ...manifest, backend: algorithm.backend?.() ?? null, replayedRows, resumedQueries, finishedAt: new Date().toISOString(), wallSeconds });
   writeJsonAtomically(join(job.dir, SEED_FILES.result), { seed: job.seed, config: stored, ...result });
-  return { seed: job.seed, dir: job.dir, result, wallSeconds, skipped: false, replayedRows: sink.prefixLength, dataFiles: [problem.dataFile, ...(problem.reportData === null ? [] : [problem.reportData.file])] };
+  return { seed: job.seed, dir: job.dir, result, wallSeconds, skipped: false, replayedRows, resumedQueries, dataFiles: [problem.dataFile, ...(problem.reportData === null ? [] : [problem.reportData.file])] };
+}
+
+/**
+ * The checkpoint an interrupted attempt left, when the run can resume from it; else why not (a
+ * checkpoint of another version or algorithm, one ahead of the log, a damaged file: the run then
+ * replays from the first query, which gives the same result, only slower).
+ */
+function readCheckpoint(path: string, algorithm: string, logRows: number): { checkpoint: SearchCheckpoint | null; ignored: string | null } {
+  if (!existsSync(path)) return { checkpoint: null, ignored: null };
+  let value: unknown;
+  try {
+    value = readJsonObject(path);
+  } catch (error) {
+    if (!(error instanceof CorruptFileError)) throw error;
+    return { checkpoint: null, ignored: `${path}: ${error.corrupt.reason}` };
+  }
+  const why = unusableCheckpoint(value, algorithm, logRows);
+  return why === null ? { checkpoint: value as SearchCheckpoint, ignored: null } : { checkpoint: null, ignored: `${path}: ${why}` };
 }
 
 /**
@@ -260,6 +297,7 @@ class ReplayingSink implements QuerySink {
   readonly prefixLength: number;
   private index = 0;
   private news = 0;
+  private skipped = 0;
 
   constructor(
     private readonly log: QueryLog,
@@ -269,9 +307,26 @@ class ReplayingSink implements QuerySink {
     this.prefixLength = log.length;
   }
 
-  /** Distinct cells charged so far in this attempt (replayed ones included). */
+  /** Distinct cells charged so far (replayed and restored ones included). */
   get newCount(): number {
     return this.news;
+  }
+
+  /** Logged rows checked by replaying them (those a checkpoint stood for are not). */
+  get replayedRows(): number {
+    return this.prefixLength - this.skipped;
+  }
+
+  /**
+   * Go on after the first `rows` logged rows without replaying them: the run resumed from a
+   * checkpoint that stands for them (and for `queries` distinct cells).
+   * @throws Error after the first event, or for more rows than the log holds.
+   */
+  skip(rows: number, queries: number): void {
+    if (this.index !== 0) throw new Error(`${this.path}: a checkpoint can be resumed only before the first query (${this.index} made)`);
+    if (rows > this.prefixLength) throw new Error(`${this.path}: the checkpoint stands for ${rows} rows but the log holds ${this.prefixLength}`);
+    this.index = this.skipped = rows;
+    this.news = queries;
   }
 
   append(event: QueryEvent): void {
@@ -350,7 +405,7 @@ function readFinished(job: SeedJob): SeedSummary | null {
   delete (result as { config?: unknown }).config;
   const manifest = readSeedFile(join(job.dir, SEED_FILES.manifest)) as { wallSeconds?: number | null; dataFile?: unknown; reportDataFile?: unknown };
   const dataFiles = [manifest.dataFile, manifest.reportDataFile].filter((f): f is string => typeof f === 'string');
-  return { seed: job.seed, dir: job.dir, result, wallSeconds: manifest.wallSeconds ?? 0, skipped: true, replayedRows: 0, dataFiles };
+  return { seed: job.seed, dir: job.dir, result, wallSeconds: manifest.wallSeconds ?? 0, skipped: true, replayedRows: 0, resumedQueries: 0, dataFiles };
 }
 
 /** A kill can cut the last CSV row mid-write; drop that fragment so the log can be resumed. */

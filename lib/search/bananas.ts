@@ -54,19 +54,22 @@ export function bananasSearch(options: BananasOptions = {}): SearchAlgorithm {
     settings: { ...settings, encoding: 'one-hot tokens (space.encode)', acquisition: 'independent Thompson sampling' },
     run<C>(session: SearchSession<C>): void {
       const rng = session.rng;
-      const proposed = new Set<string>();
+      // A resumed run starts at the round its checkpoint was saved in: every later draw comes from forks named by round.
+      const saved = session.resume<BananasCheckpoint>();
+      const proposed = new Set<string>(saved?.proposed);
       const features = new Map<string, number[]>(); // one-hot rows of queried cells, encoded once per run
       const propose = (cell: C, origin: string): boolean => {
         proposed.add(session.space.key(cell));
         return session.propose(cell, { origin }).outcome === 'new';
       };
       const uniform = rng.fork('uniform');
-      for (let draws = 0; !session.done && session.history.length < settings.initial; draws++) {
+      for (let draws = 0; saved === null && !session.done && session.history.length < settings.initial; draws++) {
         if (draws >= STALL_DRAWS) throw new SearchStalledError(`bananas: ${STALL_DRAWS} uniform draws without a cell not yet proposed (${proposed.size} proposed)`);
         const cell = session.space.sampleUniform(uniform);
         if (!proposed.has(session.space.key(cell))) propose(cell, 'initial');
       }
-      for (let round = 0; !session.done; round++) {
+      for (let round = saved?.round ?? 0; !session.done; round++) {
+        session.checkpoint({ round, proposed: [...proposed] } satisfies BananasCheckpoint);
         const model = fitPredictor(session, features, rng.fork(`fit-${round}`), settings.predictor);
         let added = 0;
         for (let refill = 0; added < settings.batch && !session.done; refill++) {
@@ -85,6 +88,13 @@ export function bananasSearch(options: BananasOptions = {}): SearchAlgorithm {
       }
     },
   };
+}
+
+/** What BANANAS carries from one round to the next besides the session's queried cells. */
+interface BananasCheckpoint {
+  readonly round: number;
+  /** Keys of every cell proposed so far (never proposed again). */
+  readonly proposed: readonly string[];
 }
 
 /** Uniform draws in a row that may all be cells already proposed before the search gives up. */

@@ -175,19 +175,24 @@ interface SourceCounts {
 function runLatentAcquisition<C>(session: SearchSession<C>, controller: Controller, settings: Settings): void {
   const { space, rng } = session;
   const codes = new CodeBook(controller, space);
-  const proposed = new Set<string>();
-  const counts: Record<'latent' | 'dense', SourceCounts> = { latent: emptyCounts(), dense: emptyCounts() };
-  const acceptedEta: Record<string, number> = {};
-  const rounds: { round: number; labelled: number; predictorKendallTau: number | null; pool: number }[] = [];
+  // A resumed run starts at the round its checkpoint was saved in: every later draw comes from
+  // forks named by round, and the code book is a cache that refills to the same values (the
+  // encoder's rows do not depend on the batch they are encoded in; the resume test checks it).
+  const saved = session.resume<LatentAcquisitionCheckpoint>();
+  const proposed = new Set<string>(saved?.proposed);
+  const counts: Record<'latent' | 'dense', SourceCounts> = saved?.counts ?? { latent: emptyCounts(), dense: emptyCounts() };
+  const acceptedEta: Record<string, number> = saved?.acceptedEta ?? {};
+  const rounds: RoundScores[] = saved?.rounds ?? [];
   const propose = (cell: C, key: string, origin: string): boolean => {
     proposed.add(key);
     return session.propose(cell, { origin }).outcome === 'new';
   };
-  proposeUniform(session, settings.initial, rng.fork('initial'), proposed, propose, 'initial');
+  if (saved === null) proposeUniform(session, settings.initial, rng.fork('initial'), proposed, propose, 'initial');
   const probe = session.probe;
   const probeMu = probe === null ? null : codes.encodeMany(probe.cells).map((c) => c.mu);
   try {
-    for (let round = 0; !session.done; round++) {
+    for (let round = saved?.round ?? 0; !session.done; round++) {
+      session.checkpoint({ round, proposed: [...proposed], counts, acceptedEta, rounds } satisfies LatentAcquisitionCheckpoint);
       const model = fitModel(session, codes, settings, rng.fork(`fit-${round}`));
       const pool = candidatePool(session, controller, codes, model, settings, proposed, counts, rng.fork(`candidates-${round}`));
       rounds.push({ round, labelled: session.history.length, predictorKendallTau: probeMu === null ? null : tauOf(model, probeMu, probe!.accuracy), pool: pool.length });
@@ -208,6 +213,24 @@ function runLatentAcquisition<C>(session: SearchSession<C>, controller: Controll
     session.diagnose('rounds', rounds);
     if (probe !== null) session.diagnose('latentSpace', latentSpaceScores(controller, space, probe.cells));
   }
+}
+
+/** One round's line of the `rounds` diagnostic. */
+interface RoundScores {
+  readonly round: number;
+  readonly labelled: number;
+  readonly predictorKendallTau: number | null;
+  readonly pool: number;
+}
+
+/** What the search carries from one round to the next besides the session's queried cells. */
+interface LatentAcquisitionCheckpoint {
+  readonly round: number;
+  /** Keys of every cell proposed so far (never proposed again). */
+  readonly proposed: readonly string[];
+  readonly counts: Record<'latent' | 'dense', SourceCounts>;
+  readonly acceptedEta: Record<string, number>;
+  readonly rounds: RoundScores[];
 }
 
 function emptyCounts(): SourceCounts {

@@ -4,6 +4,7 @@
 import type { BenchmarkRecord, BestSoFar, LookupAnswer, QueryOptions } from '../benchmarks/tabular';
 import type { Rng } from '../random';
 import type { SearchSpace } from '../spaces/search-space';
+import { SEARCH_CHECKPOINT_VERSION, type SearchCheckpoint, type SearchCheckpoints } from './search-checkpoint';
 
 /**
  * What a search needs from a benchmark (`TabularBenchmark` satisfies it). Its own budget must
@@ -20,6 +21,11 @@ export interface SearchBenchmark<C, R extends BenchmarkRecord = BenchmarkRecord>
   readonly dataChecksum?: string;
   /** A query that answers 'out-of-domain' instead of throwing (free, counted); @throws BudgetExceededError. */
   lookup(cell: C, options?: QueryOptions): LookupAnswer<R>;
+  /**
+   * Charge again, without a log row, a cell a resumed run had queried before it was stopped.
+   * @throws Error when the cell is not in the table or already charged.
+   */
+  recall(cell: C): R;
 }
 
 /** Everything an algorithm is given. */
@@ -37,6 +43,8 @@ export interface SearchContext<C, R extends BenchmarkRecord = BenchmarkRecord> {
    * decision input. A function, called on first use: searches without a model never pay for building them.
    */
   readonly probe?: () => ProbeSet<C>;
+  /** Where round-boundary checkpoints go and a resumed run's comes from (search-checkpoint.ts); absent: none. */
+  readonly checkpoints?: SearchCheckpoints;
 }
 
 /**
@@ -133,6 +141,7 @@ export class SearchSession<C, R extends BenchmarkRecord = BenchmarkRecord> {
   readonly budget: number;
   private readonly probeSource: (() => ProbeSet<C>) | null;
   private probeCells: ProbeSet<C> | null = null;
+  private readonly checkpoints: SearchCheckpoints | null;
   private readonly benchmark: SearchBenchmark<C, R>;
   private readonly signal?: AbortSignal;
   private readonly maxFreeStreak: number;
@@ -163,6 +172,56 @@ export class SearchSession<C, R extends BenchmarkRecord = BenchmarkRecord> {
     this.signal = context.signal;
     this.source = options.source ?? '';
     this.probeSource = context.probe ?? null;
+    this.checkpoints = context.checkpoints ?? null;
+  }
+
+  /**
+   * Save a checkpoint at a round boundary: the session's accounting and the algorithm's `state`
+   * (a JSON value holding all the algorithm carries into the next round). A resumed run given it
+   * goes on from here and must end exactly as an uninterrupted one. No-op without a checkpoint store.
+   */
+  checkpoint(state: unknown): void {
+    if (this.checkpoints === null) return;
+    this.checkpoints.save({
+      version: SEARCH_CHECKPOINT_VERSION,
+      algorithm: this.source,
+      proposals: this.proposalCount,
+      queried: this.evaluated.map((e) => ({ tokens: this.space.encode(e.cell), key: e.key })),
+      outOfDomain: this.outOfDomainCount,
+      repeats: this.repeatCount,
+      freeStreak: this.freeStreak,
+      byOrigin: { ...this.byOrigin },
+      notes: structuredClone(this.notes),
+      state: JSON.parse(JSON.stringify(state)) as unknown,
+    });
+  }
+
+  /**
+   * The algorithm's state of the checkpoint this run resumes from, with the session (and the
+   * benchmark's charges) put back as they were then; null for a fresh run. Call it first, before
+   * any proposal.
+   * @throws Error when called after a proposal, or when a checkpoint cell does not decode to its key.
+   */
+  resume<S>(): S | null {
+    const from = this.checkpoints?.resumeFrom ?? null;
+    if (from === null) return null;
+    if (this.proposalCount > 0) throw new Error(`resume() must come before the first proposal (${this.proposalCount} made)`);
+    for (const { tokens, key } of from.queried) {
+      const cell = this.space.decode(tokens);
+      if (cell === null || this.space.key(cell) !== key) throw new Error(`checkpoint cell ${key} decodes to ${cell === null ? 'no valid cell' : this.space.key(cell)}`);
+      const record = this.benchmark.recall(cell);
+      this.evaluated.push({ cell, key, record });
+      const previous = this.curve.length > 0 ? this.curve[this.curve.length - 1] : -Infinity;
+      this.curve.push(Math.max(previous, record.searchAccuracy));
+    }
+    this.proposalCount = from.proposals;
+    this.outOfDomainCount = from.outOfDomain;
+    this.repeatCount = from.repeats;
+    this.freeStreak = from.freeStreak;
+    Object.assign(this.byOrigin, from.byOrigin);
+    Object.assign(this.notes, structuredClone(from.notes));
+    this.checkpoints!.resumed(from);
+    return from.state as S;
   }
 
   /** The runner's diagnostic cells (see ProbeSet), built on first use; null when none were given. */

@@ -1,0 +1,58 @@
+// A search's state at a round boundary, saved so that a killed run resumes there instead of
+// replaying every query from the first. The session saves its own accounting; the algorithm adds
+// what it carries between rounds (JSON). Only algorithms whose every random draw after the
+// boundary comes from labelled forks (Rng.fork) can resume exactly; the cheap ones that draw from
+// one running stream (random, RE, local search) never checkpoint and are replayed instead.
+
+/** Bumped when the layout changes: a checkpoint of another version is ignored (the run replays). */
+export const SEARCH_CHECKPOINT_VERSION = 1;
+
+/** One distinct queried cell, as the session keeps it in a checkpoint. */
+export interface CheckpointCell {
+  /** The cell's token sequence (space.encode); space.decode gives the cell back. */
+  readonly tokens: readonly number[];
+  /** Its key, checked against the decoded cell on resume. */
+  readonly key: string;
+}
+
+/** Everything a session and its algorithm need to go on from a round boundary. */
+export interface SearchCheckpoint {
+  readonly version: number;
+  /** The algorithm's name (a checkpoint of another algorithm is refused). */
+  readonly algorithm: string;
+  /** Proposals made before it: the query log rows it stands for (one row per proposal). */
+  readonly proposals: number;
+  /** The distinct cells queried, in query order. */
+  readonly queried: readonly CheckpointCell[];
+  readonly outOfDomain: number;
+  readonly repeats: number;
+  readonly freeStreak: number;
+  readonly byOrigin: Readonly<Record<string, number>>;
+  readonly notes: Readonly<Record<string, unknown>>;
+  /** What the algorithm saved (its round, the cells it proposed, caches it cannot recompute exactly). */
+  readonly state: unknown;
+}
+
+/** Where a session's checkpoints go and where a resumed one comes from (the runner gives it). */
+export interface SearchCheckpoints {
+  /** The checkpoint to resume from; null for a fresh run. */
+  readonly resumeFrom: SearchCheckpoint | null;
+  /** Keep a checkpoint (the runner writes it atomically in the seed folder, replacing the last). */
+  save(checkpoint: SearchCheckpoint): void;
+  /** Told when the algorithm resumed from `resumeFrom` (the log's first `proposals` rows are then not replayed). */
+  resumed(checkpoint: SearchCheckpoint): void;
+}
+
+/**
+ * Why `value` (read from a checkpoint file) cannot be resumed from, or null when it can.
+ * A checkpoint that cannot be used is not an error: the run replays from the first query.
+ */
+export function unusableCheckpoint(value: unknown, algorithm: string, logRows: number): string | null {
+  const c = value as Partial<SearchCheckpoint>;
+  if (c === null || typeof c !== 'object') return 'not a JSON object';
+  if (c.version !== SEARCH_CHECKPOINT_VERSION) return `version ${String(c.version)} (this code reads ${SEARCH_CHECKPOINT_VERSION})`;
+  if (c.algorithm !== algorithm) return `saved by '${String(c.algorithm)}', not '${algorithm}'`;
+  if (!Number.isInteger(c.proposals) || !Array.isArray(c.queried)) return 'no proposals count or queried cells';
+  if (c.proposals! > logRows) return `it stands for ${c.proposals} log rows but the log holds ${logRows}`;
+  return null;
+}
