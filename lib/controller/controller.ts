@@ -45,6 +45,14 @@ export interface EpochLoss {
   readonly kl: number;
 }
 
+/** What `Controller.trainingState` returns. */
+export interface ControllerTrainingState {
+  readonly weights: ReadonlyMap<string, Float32Array>;
+  /** Adam's named tensors (empty before the first step). */
+  readonly optimizer: readonly { name: string; shape: number[]; values: Float32Array }[];
+  readonly steps: number;
+}
+
 /** Mean and standard deviation used to normalise a target (saved with the model). */
 export interface Normalisation {
   readonly mean: number;
@@ -233,6 +241,22 @@ export class Controller {
     // without names (older checkpoints) is named by position and restores without the βᵗ products.
     await this.optimizer.setWeights(state.map((s, i) => ({ name: s.name ?? (i === 0 ? 'iter' : `moment${i}`), tensor: tf.tensor(s.values, s.shape) })));
     this.steps = steps;
+  }
+
+  /**
+   * Everything training carries from one call to the next — weights, Adam's state, the step count
+   * (KL warm-up and capacity schedules read it) — for a search checkpoint. The target
+   * normalisation is not in it: every `train` call sets it afresh from its data.
+   */
+  async trainingState(): Promise<ControllerTrainingState> {
+    return { weights: this.weightValues(), optimizer: await this.optimizerState(), steps: this.steps };
+  }
+
+  /** Put back a `trainingState` of a controller with the same config: training then goes on exactly. */
+  async restoreTrainingState(state: ControllerTrainingState): Promise<void> {
+    this.setWeightValues(state.weights);
+    if (state.optimizer.length > 0) await this.restoreOptimizer(state.optimizer, state.steps);
+    else this.steps = state.steps;
   }
 
   /** Replace every weight's values by those of `values` (same names and shapes, e.g. a checkpoint). */

@@ -3,13 +3,14 @@
 // ones (semi-supervised) drawn uniformly or by dense-sampling, then gradient steps in z (Eq 7),
 // optionally under a FLOPs limit (Eq 6). It never names a search space: cells, tokens and costs
 // come through SearchSpace.
-import { createController, growingLatentSearch, type Controller, type ControllerOptions } from '../controller/index';
+import { createController, growingLatentSearch, type Controller, type ControllerOptions, type ControllerTrainingState } from '../controller/index';
 import { initBackend } from '../backend';
 import type { Rng } from '../random';
 import { denseSample, type DenseProbabilities, type DenseSampleResult } from '../samplers/dense';
 import { promisingRegion, type PromisingRegion } from '../samplers/promising-region';
 import type { SearchSpace } from '../spaces/search-space';
-import { checkLimitReachable, edgeSelection, FlopsGate, limitSettings, resolveFlopsLimit, type FlopsLimit, type FlopsLimitedSearch, type ResolvedFlopsLimit } from './flops-limit';
+import { checkLimitReachable, edgeSelection, FlopsGate, limitSettings, resolveFlopsLimit, type FlopsLimit, type FlopsLimitedSearch, type FlopsLimitStats, type ResolvedFlopsLimit } from './flops-limit';
+import { floatsFromBase64, floatsToBase64 } from './search-checkpoint';
 import { probeScores, type ProbeScores } from './latent-probe';
 import type { SearchSession } from './search';
 
@@ -248,11 +249,19 @@ async function runControllerSearch<C>(session: SearchSession<C>, settings: Setti
   const split = splitBudget(session.budget, settings.iterations);
   const rng = session.rng;
   const gate = limit?.gate ?? null;
-  const log = new SearchDiagnostics(session);
-  proposeUniform(session, split.initial, rng.fork('initial'), 'initial', gate);
+  // A resumed run starts at the iteration its checkpoint was saved in, with the controller's
+  // weights, Adam's state and the counts as they were; every later draw comes from forks named by iteration.
+  const saved = session.resume<ControllerSearchCheckpoint>();
+  const log = new SearchDiagnostics(session, saved?.diagnostics);
+  if (saved !== null && gate !== null && saved.gate !== null) gate.restoreCounts(saved.gate);
+  if (saved === null) proposeUniform(session, split.initial, rng.fork('initial'), 'initial', gate);
   const controller = createController(session.space, { ...settings.controller, seed: rng.fork('controller').intSeed() });
   try {
-    for (let l = 0; l < split.iterations && !session.done; l++) {
+    if (saved !== null && saved.controller !== null) await controller.restoreTrainingState(decodeTrainingState(saved.controller));
+    for (let l = saved?.iteration ?? 0; l < split.iterations && !session.done; l++) {
+      session.checkpoint({
+        iteration: l, controller: l === 0 ? null : encodeTrainingState(await controller.trainingState()), diagnostics: log.snapshot(), gate: gate?.stats() ?? null,
+      } satisfies ControllerSearchCheckpoint);
       const iterationRng = rng.fork(`iteration-${l}`);
       const labelled = labelledData(session);
       const warm = l > 0;
@@ -280,6 +289,46 @@ async function runControllerSearch<C>(session: SearchSession<C>, settings: Setti
   }
 }
 
+/** What the search carries from one iteration to the next besides the session's queried cells. */
+interface ControllerSearchCheckpoint {
+  readonly iteration: number;
+  /** The controller's training state (encodeTrainingState); null at iteration 0, where it is freshly made. */
+  readonly controller: EncodedTrainingState | null;
+  readonly diagnostics: DiagnosticsSnapshot;
+  /** The FLOPs gate's counts under a limit; null without one. */
+  readonly gate: FlopsLimitStats | null;
+}
+
+interface EncodedTrainingState {
+  readonly weights: Record<string, string>;
+  readonly optimizer: { name: string; shape: number[]; values: string }[];
+  readonly steps: number;
+}
+
+/** A controller's training state as JSON (float32 values as base64). */
+function encodeTrainingState(state: ControllerTrainingState): EncodedTrainingState {
+  return {
+    weights: Object.fromEntries([...state.weights].map(([name, values]) => [name, floatsToBase64(values)])),
+    optimizer: state.optimizer.map((t) => ({ name: t.name, shape: t.shape, values: floatsToBase64(t.values) })),
+    steps: state.steps,
+  };
+}
+
+function decodeTrainingState(state: EncodedTrainingState): ControllerTrainingState {
+  return {
+    weights: new Map(Object.entries(state.weights).map(([name, text]) => [name, floatsFromBase64(text)])),
+    optimizer: state.optimizer.map((t) => ({ name: t.name, shape: t.shape, values: floatsFromBase64(t.values) })),
+    steps: state.steps,
+  };
+}
+
+/** SearchDiagnostics' counts, as a checkpoint holds them. */
+interface DiagnosticsSnapshot {
+  readonly eta: Record<string, number>;
+  readonly dense: DenseCounts | null;
+  readonly iterations: IterationScores[];
+}
+
 /** Dense-sampling counts summed over a run's iterations: DenseSampleResult's counts. */
 type DenseCounts = { -readonly [K in Exclude<keyof DenseSampleResult<unknown>, 'cells'>]: number };
 
@@ -297,11 +346,20 @@ interface IterationScores extends ProbeScores {
  * training; absent when the runner gave no probe cells).
  */
 class SearchDiagnostics<C> {
-  private readonly eta: Record<string, number> = {};
-  private dense: DenseCounts | null = null;
-  private readonly iterations: IterationScores[] = [];
+  private readonly eta: Record<string, number>;
+  private dense: DenseCounts | null;
+  private readonly iterations: IterationScores[];
 
-  constructor(private readonly session: SearchSession<C>) {}
+  /** @param from a checkpoint's `snapshot()` (a resumed run goes on counting from it). */
+  constructor(private readonly session: SearchSession<C>, from?: DiagnosticsSnapshot) {
+    this.eta = { ...from?.eta };
+    this.dense = from?.dense === undefined || from.dense === null ? null : { ...from.dense };
+    this.iterations = [...(from?.iterations ?? [])];
+  }
+
+  snapshot(): DiagnosticsSnapshot {
+    return { eta: { ...this.eta }, dense: this.dense === null ? null : { ...this.dense }, iterations: [...this.iterations] };
+  }
 
   acceptedEta(eta: number): void {
     this.eta[String(eta)] = (this.eta[String(eta)] ?? 0) + 1;

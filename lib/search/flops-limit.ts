@@ -146,6 +146,13 @@ export class FlopsGate<C> {
   stats(): FlopsLimitStats {
     return { ...limitSettings(this.limit), checked: { ...this.checked }, discarded: { ...this.discarded }, counts: { ...this.counts } };
   }
+
+  /** Put back the counts of `stats()` (a resumed search's). */
+  restoreCounts(stats: Pick<FlopsLimitStats, 'checked' | 'discarded' | 'counts'>): void {
+    Object.assign(this.checked, stats.checked);
+    Object.assign(this.discarded, stats.discarded);
+    Object.assign(this.counts, stats.counts);
+  }
 }
 
 /** One labelled cell as the edge selection sees it. */

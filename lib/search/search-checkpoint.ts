@@ -56,3 +56,20 @@ export function unusableCheckpoint(value: unknown, algorithm: string, logRows: n
   if (c.proposals! > logRows) return `it stands for ${c.proposals} log rows but the log holds ${logRows}`;
   return null;
 }
+
+/**
+ * Float32 values as base64 of their bytes (a model's weights in a checkpoint: exact and 3× smaller
+ * than JSON numbers). Little-endian, as every machine Node runs the workbook on.
+ */
+export function floatsToBase64(values: Float32Array): string {
+  return Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
+}
+
+/** The inverse of floatsToBase64. @throws RangeError when the text is not a whole number of float32s. */
+export function floatsFromBase64(text: string): Float32Array {
+  const bytes = Buffer.from(text, 'base64');
+  if (bytes.length % 4 !== 0) throw new RangeError(`base64 float32 data must be a multiple of 4 bytes: got ${bytes.length}`);
+  const out = new Float32Array(bytes.length / 4);
+  new Uint8Array(out.buffer).set(bytes);
+  return out;
+}

@@ -9,11 +9,13 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../lib/backend';
 import { createController } from '../../lib/controller/index';
-import { loadProblem } from '../../lib/experiments/problems';
+import { loadProblem, probeSet } from '../../lib/experiments/problems';
 import { runSeeds, SearchAbortedError, SEED_FILES, type RunSeedsOptions } from '../../lib/experiments/runner';
 import { Rng } from '../../lib/random';
 import { QUERY_LOG_COLUMNS } from '../../lib/report/query-log';
-import { SearchSession } from '../../lib/search/search';
+import { createAlgorithm } from '../../lib/search/algorithms';
+import type { FlopsLimitedSearch } from '../../lib/search/flops-limit';
+import { runSearch, SearchSession } from '../../lib/search/search';
 import type { SearchCheckpoint } from '../../lib/search/search-checkpoint';
 import { toyBenchmark, toySpace } from '../search/toy-problem';
 
@@ -32,9 +34,12 @@ beforeAll(async () => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** Budget 40 in rounds of 10 after 10 initial cells: checkpoints at 10, 20 and 30 queried cells. */
-const CASES: { algo: string; algoOptions: () => Record<string, unknown> }[] = [
-  { algo: 'bananas', algoOptions: () => ({ predictor: { members: 2, hidden: [16], epochs: 20 } }) },
-  { algo: 'dnas-acq', algoOptions: () => ({ latentModel, starts: 3, regionDraws: 30, predictor: { members: 2, hidden: [8], epochs: 10 } }) },
+/** The paper-faithful controller search: budget 40 is 14 initial cells and 2 iterations of 13 (checkpoints at 14 and 27 cells). */
+const SHORT_CONTROLLER = { stepsLabelled: 30, warmStepsLabelled: 10, stepsCombined: 10, warmStepsCombined: 5, unlabelled: 100 };
+const CASES: { algo: string; algoOptions: () => Record<string, unknown>; checkpointAt: number }[] = [
+  { algo: 'bananas', algoOptions: () => ({ predictor: { members: 2, hidden: [16], epochs: 20 } }), checkpointAt: 20 },
+  { algo: 'dnas-acq', algoOptions: () => ({ latentModel, starts: 3, regionDraws: 30, predictor: { members: 2, hidden: [8], epochs: 10 } }), checkpointAt: 20 },
+  { algo: 'dnas', algoOptions: () => SHORT_CONTROLLER, checkpointAt: 14 },
 ];
 
 function options(experiment: string, c: (typeof CASES)[number], extra: Partial<RunSeedsOptions> = {}): RunSeedsOptions {
@@ -54,16 +59,16 @@ describe.each(CASES)('$algo stopped midway', (c) => {
     await runSeeds(options(whole, c));
     await expect(runSeeds(options(killed, c, { stopAfter: 25 }))).rejects.toThrow(SearchAbortedError);
     const checkpoint = JSON.parse(read(killed, c.algo, SEED_FILES.checkpoint)) as SearchCheckpoint;
-    expect([checkpoint.algorithm, checkpoint.queried.length]).toEqual([c.algo, 20]);
+    expect([checkpoint.algorithm, checkpoint.queried.length]).toEqual([c.algo, c.checkpointAt]);
     const resumed = (await runSeeds(options(killed, c))).seeds[0];
-    // 20 cells restored; only the logged rows after the checkpoint were replayed.
-    expect(resumed.resumedQueries).toBe(20);
+    // The checkpoint's cells restored; only the logged rows after it were replayed.
+    expect(resumed.resumedQueries).toBe(c.checkpointAt);
     expect(resumed.replayedRows).toBeGreaterThanOrEqual(5);
     expect(resumed.replayedRows).toBeLessThan(checkpoint.proposals);
     expect(read(killed, c.algo, SEED_FILES.result)).toBe(read(whole, c.algo, SEED_FILES.result));
     expect(logWithoutTimes(killed, c.algo)).toEqual(logWithoutTimes(whole, c.algo));
     expect(existsSync(join(seedDir(killed, c.algo), SEED_FILES.checkpoint))).toBe(false);
-    expect(JSON.parse(read(killed, c.algo, SEED_FILES.manifest))).toMatchObject({ resumedQueries: 20, checkpointIgnored: null });
+    expect(JSON.parse(read(killed, c.algo, SEED_FILES.manifest))).toMatchObject({ resumedQueries: c.checkpointAt, checkpointIgnored: null });
   }, 120_000);
 
   it('ignores a checkpoint it cannot use, says why in the manifest, and replays from the first query', async () => {
@@ -82,6 +87,29 @@ describe.each(CASES)('$algo stopped midway', (c) => {
       expect(JSON.parse(read(killed, c.algo, SEED_FILES.manifest)).checkpointIgnored).toContain(why);
       expect(read(killed, c.algo, SEED_FILES.result)).toBe(read(whole, c.algo, SEED_FILES.result));
     }
+  }, 120_000);
+});
+
+describe('resuming from each checkpoint an uninterrupted run saved', () => {
+  // At the search level, with the counts a result.json does not hold (the FLOPs gate's) compared too.
+  it.each([
+    ['bananas', (): Record<string, unknown> => ({ predictor: { members: 2, hidden: [16], epochs: 20 } })],
+    ['dnas-acq', (): Record<string, unknown> => ({ latentModel, starts: 3, regionDraws: 30, predictor: { members: 2, hidden: [8], epochs: 10 } })],
+    ['dnas', (): Record<string, unknown> => ({ ...SHORT_CONTROLLER, flopsLimit: { limitM: 60 } })],
+    ['nao', (): Record<string, unknown> => SHORT_CONTROLLER],
+  ] as const)('%s gives the uninterrupted result from every one', async (algo, algoOptions) => {
+    const problem = await loadProblem('nb201');
+    const run = async (resumeFrom: SearchCheckpoint | null, saved: SearchCheckpoint[] = []) => {
+      const algorithm = createAlgorithm(algo, algoOptions());
+      const checkpoints = { resumeFrom, save: (c: SearchCheckpoint) => saved.push(JSON.parse(JSON.stringify(c))), resumed: () => {} };
+      const result = await runSearch(algorithm, { space: problem.space, benchmark: problem.makeBenchmark({ budget: 40 }), rng: new Rng(4), budget: 40, probe: () => probeSet(problem), checkpoints });
+      return { result, flops: (algorithm as Partial<FlopsLimitedSearch>).flopsStats?.() ?? null };
+    };
+    const saved: SearchCheckpoint[] = [];
+    const whole = await run(null, saved);
+    expect(saved.length).toBeGreaterThanOrEqual(2);
+    if (algo === 'dnas') expect(whole.flops?.checked.initial).toBeGreaterThan(0);
+    for (const checkpoint of saved) expect(await run(checkpoint), `from ${checkpoint.queried.length} cells`).toEqual(whole);
   }, 120_000);
 });
 
