@@ -1,5 +1,5 @@
 // Runs the benchmarks (all, or those named) and writes their JSON to bench/results/<name>.json.
-// Timings live here, never in tests. Usage: npm run bench [-- enumerate complete-table hash controller evolution pretrain latent-capacity latent-locality supernet supernet-pool worker-gc worker-recycle …]
+// Timings live here, never in tests. Usage: npm run bench [-- enumerate complete-table hash controller evolution pretrain latent-capacity latent-locality resume supernet supernet-pool worker-gc worker-recycle …]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchCompleteTable } from './complete-table';
@@ -10,6 +10,7 @@ import { benchHash } from './hash';
 import { benchLatentCapacity } from './latent-capacity';
 import { benchLatentLocality } from './latent-locality';
 import { benchPretrain } from './pretrain';
+import { benchResume } from './resume';
 import { benchSupernet } from './supernet';
 import { benchSupernetPool } from './supernet-pool';
 import { benchWorkerGc } from './worker-gc';
@@ -22,6 +23,7 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   controller: async () => ({ ...(await benchController()) }),
   evolution: () => benchEvolution(),
   pretrain: () => benchPretrain(),
+  resume: () => benchResume(),
   'latent-capacity': () => benchLatentCapacity(),
   'latent-locality': () => benchLatentLocality(),
   supernet: () => benchSupernet(),
