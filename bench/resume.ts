@@ -1,6 +1,7 @@
 // Benchmark: what a search-state checkpoint saves when a killed seed is resumed. For the model-based
-// searches of the NAS-Bench-201 Table 1 grid at 300 queries (default settings), one seed is run
-// uninterrupted, and once stopped (as a kill) after each stop point; its folder is then resumed
+// searches of the NAS-Bench-201 Table 1 grid at 300 queries (default settings), and regularized
+// evolution at 2,000 queries on the 30k sample, one seed is run uninterrupted (with its checkpoints'
+// cost), and once stopped (as a kill) after each stop point; its folder is then resumed
 // twice side by side — from its checkpoint, and with the checkpoint removed (replaying every logged
 // query from the first, as before checkpoints) — and both must end with the uninterrupted result.
 // Measures only. Usage: npm run bench -- resume
@@ -8,6 +9,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSeeds, SearchAbortedError, SEED_FILES, type RunSeedsOptions } from '../lib/experiments/runner';
+import { loadProblem } from '../lib/experiments/problems';
 import { searchLatentModel } from '../lib/experiments/search-latent-model';
 
 const SPACE = 'nb201';
@@ -19,15 +21,27 @@ export async function benchResume(options: { stops?: readonly number[]; seed?: n
   const stops = options.stops ?? [150, 250];
   const seed = options.seed ?? 0;
   const latentModel = await searchLatentModel(SPACE);
-  const cases: { algo: string; algoOptions: Record<string, unknown> }[] = [{ algo: 'bananas', algoOptions: {} }, { algo: 'dnas-acq', algoOptions: { latentModel } }, { algo: 'dnas', algoOptions: {} }];
+  // The model-based searches checkpoint every round; evolution (regularized evolution at 2,000 queries on the 30k
+  // sample, the search issue 19 timed) on a clock, every CHECKPOINT_EVERY_MS.
+  const cases: { algo: string; space: string; budget: number; algoOptions: Record<string, unknown>; stops: readonly number[] }[] = [
+    { algo: 'bananas', space: SPACE, budget: BUDGET, algoOptions: {}, stops },
+    { algo: 'dnas-acq', space: SPACE, budget: BUDGET, algoOptions: { latentModel }, stops },
+    { algo: 'dnas', space: SPACE, budget: BUDGET, algoOptions: {}, stops },
+    { algo: 're', space: 'nb101-30k', budget: 2000, algoOptions: {}, stops: [1000, 1800] },
+  ];
   const rows: Record<string, unknown>[] = [];
-  for (const { algo, algoOptions } of cases) {
+  for (const { algo, space, budget, algoOptions, stops: points } of cases) {
+    await loadProblem(space); // loaded once per process: no run below pays for it
     const root = mkdtempSync(join(tmpdir(), 'dnas-bench-resume-'));
-    const opts = (experiment: string, extra: Partial<RunSeedsOptions> = {}): RunSeedsOptions => ({ experiment, space: SPACE, algo, budget: BUDGET, algoOptions, seeds: [seed], resultsDir: root, workers: 0, quiet: true, ...extra });
-    const seedDir = (experiment: string) => join(root, experiment, `${algo}-${BUDGET}`, `seed-${seed}`);
+    const opts = (experiment: string, extra: Partial<RunSeedsOptions> = {}): RunSeedsOptions => ({ experiment, space, algo, budget, algoOptions, seeds: [seed], resultsDir: root, workers: 0, quiet: true, ...extra });
+    const seedDir = (experiment: string) => join(root, experiment, `${algo}-${budget}`, `seed-${seed}`);
     const result = (experiment: string) => readFileSync(join(seedDir(experiment), SEED_FILES.result), 'utf8');
+    const manifest = (experiment: string) => JSON.parse(readFileSync(join(seedDir(experiment), SEED_FILES.manifest), 'utf8')) as { checkpointsWritten: number; checkpointWriteSeconds: number };
+    // What checkpointing costs an uninterrupted run: the same seed without any (a clock that never comes due: evolution only).
     const whole = (await runSeeds(opts('whole'))).seeds[0];
-    for (const stop of stops) {
+    const without = algo === 're' ? (await runSeeds(opts('whole-without-checkpoints', { checkpointEveryMs: Infinity }))).seeds[0] : null;
+    const overhead = { checkpointsWritten: manifest('whole').checkpointsWritten, checkpointWriteSeconds: manifest('whole').checkpointWriteSeconds, ...(without === null ? {} : { uninterruptedWithoutCheckpointsSeconds: without.wallSeconds }) };
+    for (const stop of points) {
       const killed = `killed-${stop}`;
       await runSeeds(opts(killed, { stopAfter: stop })).catch((error: unknown) => {
         if (!(error instanceof SearchAbortedError)) throw error;
@@ -35,7 +49,7 @@ export async function benchResume(options: { stops?: readonly number[]; seed?: n
       cpSync(seedDir(killed), seedDir(`${killed}-replay`), { recursive: true });
       rmSync(join(seedDir(`${killed}-replay`), SEED_FILES.checkpoint), { force: true });
       // Alternate which resume goes first, so a drifting host does not favour one.
-      const order = stop === stops[0] ? [killed, `${killed}-replay`] : [`${killed}-replay`, killed];
+      const order = stop === points[0] ? [killed, `${killed}-replay`] : [`${killed}-replay`, killed];
       const seconds: Record<string, number> = {};
       const restored: Record<string, number> = {};
       for (const experiment of order) {
@@ -44,7 +58,7 @@ export async function benchResume(options: { stops?: readonly number[]; seed?: n
         restored[experiment] = summary.resumedQueries;
       }
       rows.push({
-        algo, stopAfter: stop, uninterruptedSeconds: whole.wallSeconds,
+        algo, space, budget, stopAfter: stop, uninterruptedSeconds: whole.wallSeconds, ...overhead,
         checkpointQueries: restored[killed], resumeFromCheckpointSeconds: seconds[killed], resumeByReplaySeconds: seconds[`${killed}-replay`],
         ratio: seconds[killed] / seconds[`${killed}-replay`], savedSeconds: seconds[`${killed}-replay`] - seconds[killed],
         identicalToUninterrupted: result(killed) === result('whole') && result(`${killed}-replay`) === result('whole'),
@@ -52,5 +66,5 @@ export async function benchResume(options: { stops?: readonly number[]; seed?: n
     }
     rmSync(root, { recursive: true, force: true });
   }
-  return { space: SPACE, budget: BUDGET, seed, workers: 0, rows };
+  return { seed, workers: 0, rows };
 }

@@ -153,6 +153,24 @@ export class Rng {
     return new Rng(`${String(this.seed)}/${label}`);
   }
 
+  /** Where the generator stands: its four state words (a checkpoint saves them; `Rng.at` puts a generator back there). */
+  state(): [number, number, number, number] {
+    return [this.a, this.b, this.c, this.d];
+  }
+
+  /**
+   * The generator of `seed` at a `state()` it reached: it goes on with the very numbers the saved one would have drawn.
+   * @throws RangeError when the state is not four 32-bit integers.
+   */
+  static at(seed: Seed, state: readonly number[]): Rng {
+    if (state.length !== 4 || !state.every((w) => Number.isInteger(w) && w >= -0x80000000 && w <= 0xffffffff)) {
+      throw new RangeError(`an Rng state is four 32-bit integers: got [${state.join(', ')}]`);
+    }
+    const rng = new Rng(seed);
+    [rng.a, rng.b, rng.c, rng.d] = state;
+    return rng;
+  }
+
   /** An integer seed for libraries that take one (e.g. TF.js initialisers). */
   intSeed(): number {
     return this.nextUint32() & 0x7fffffff;

@@ -67,4 +67,13 @@ describe('Rng', () => {
     expect(() => new Rng(0).choice([])).toThrow('choice() from an empty array');
     expect(() => new Rng(0).sampleIndices(3, 4)).toThrow('cannot draw 4 distinct indices from 3');
   });
+
+  it('state() and Rng.at put a generator back where it stood: the same numbers follow', () => {
+    const a = new Rng('checkpointed');
+    for (let i = 0; i < 37; i++) a.uniform();
+    const b = Rng.at(a.seed, a.state());
+    expect(Array.from({ length: 20 }, () => b.nextUint32())).toEqual(Array.from({ length: 20 }, () => a.nextUint32()));
+    expect(() => Rng.at(1, [1, 2, 3])).toThrow('an Rng state is four 32-bit integers: got [1, 2, 3]');
+    expect(() => Rng.at(1, [1, 2, 3, 0.5])).toThrow(RangeError);
+  });
 });

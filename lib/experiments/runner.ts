@@ -80,6 +80,8 @@ export interface SeedJob {
   readonly provenance: Provenance;
   /** Simulates a kill: abort the run once this many distinct cells are queried (tests only). */
   readonly stopAfter?: number;
+  /** Milliseconds between checkpoints of searches without rounds (default CHECKPOINT_EVERY_MS; tests and benches set it). */
+  readonly checkpointEveryMs?: number;
   /**
    * The token of the seed folder's lock taken for this job (folder-lock.ts); the seed checks it is
    * still the holder before it writes its finished files. Absent: the caller holds no lock.
@@ -115,6 +117,8 @@ export interface RunSeedsOptions extends Omit<SeedRunConfig, 'algoOptions'> {
   readonly onProgress?: (progress: RunProgress) => void;
   /** Tests only: abort every seed after this many distinct queries, as a kill would. */
   readonly stopAfter?: number;
+  /** Milliseconds between checkpoints of searches without rounds (SeedJob.checkpointEveryMs). */
+  readonly checkpointEveryMs?: number;
 }
 
 /** What runSeeds returns: every seed in the order asked. */
@@ -168,7 +172,7 @@ export async function runSeeds(options: RunSeedsOptions): Promise<RunSeedsResult
 export function seedJobs(options: Omit<RunSeedsOptions, 'workers' | 'quiet' | 'onProgress'>, provenance: Provenance = currentProvenance()): { readonly dir: string; readonly jobs: SeedJob[] } {
   const config = checkOptions(options);
   const dir = join(resultsRoot(options.resultsDir), options.experiment, `${config.algo}-${config.budget}`);
-  return { dir, jobs: options.seeds.map((seed) => ({ config, seed, dir: join(dir, `seed-${seed}`), provenance, stopAfter: options.stopAfter })) };
+  return { dir, jobs: options.seeds.map((seed) => ({ config, seed, dir: join(dir, `seed-${seed}`), provenance, stopAfter: options.stopAfter, checkpointEveryMs: options.checkpointEveryMs })) };
 }
 
 /** Worker threads when none are asked for: one per core, at most 2 (wasm TF.js is single-threaded), at most one per job. */
@@ -247,9 +251,16 @@ export async function runSeed(job: SeedJob): Promise<SeedSummary> {
   };
   writeJsonAtomically(join(job.dir, SEED_FILES.manifest), manifest);
   let resumedQueries = 0;
+  const written = { count: 0, seconds: 0 };
   const checkpoints: SearchCheckpoints = {
     resumeFrom: found.checkpoint,
-    save: (checkpoint) => writeJsonAtomically(checkpointPath, checkpoint),
+    everyMs: job.checkpointEveryMs,
+    save: (checkpoint) => {
+      const t = performance.now();
+      writeJsonAtomically(checkpointPath, checkpoint);
+      written.count++;
+      written.seconds += (performance.now() - t) / 1000;
+    },
     resumed: (checkpoint) => {
       sink.skip(checkpoint.proposals, checkpoint.queried.length);
       resumedQueries = checkpoint.queried.length;
@@ -265,7 +276,7 @@ export async function runSeed(job: SeedJob): Promise<SeedSummary> {
   compressQueryLog(logPath);
   const wallSeconds = (performance.now() - started) / 1000;
   const replayedRows = sink.replayedRows;
-  writeJsonAtomically(join(job.dir, SEED_FILES.manifest), { ...manifest, backend: algorithm.backend?.() ?? null, replayedRows, resumedQueries, finishedAt: new Date().toISOString(), wallSeconds });
+  writeJsonAtomically(join(job.dir, SEED_FILES.manifest), { ...manifest, backend: algorithm.backend?.() ?? null, replayedRows, resumedQueries, checkpointsWritten: written.count, checkpointWriteSeconds: written.seconds, finishedAt: new Date().toISOString(), wallSeconds });
   writeJsonAtomically(join(job.dir, SEED_FILES.result), { seed: job.seed, config: stored, ...result });
   return { seed: job.seed, dir: job.dir, result, wallSeconds, skipped: false, replayedRows, resumedQueries, dataFiles: [problem.dataFile, ...(problem.reportData === null ? [] : [problem.reportData.file])] };
 }

@@ -3,7 +3,9 @@
 // It never names a space: mutation and uniform sampling come from the SearchSpace it is given.
 import { samplerStream, type CellSampler } from '../samplers/sampler';
 import { uniformSampler } from '../samplers/uniform';
-import { checkLimitReachable, FlopsGate, limitSettings, MAX_REJECTIONS, resolveFlopsLimit, type FlopsLimit, type FlopsLimitedSearch } from './flops-limit';
+import { Rng } from '../random';
+import type { SearchSpace } from '../spaces/search-space';
+import { checkLimitReachable, FlopsGate, limitSettings, MAX_REJECTIONS, resolveFlopsLimit, type FlopsLimit, type FlopsLimitedSearch, type FlopsLimitStats } from './flops-limit';
 import type { SearchSession } from './search';
 import { UNIFORM_STREAM } from './random';
 
@@ -93,11 +95,21 @@ export function regularizedEvolution(options: EvolutionOptions = {}): FlopsLimit
       if (limit !== null) checkLimitReachable(session.space, limit);
       const gate = limit === null ? null : new FlopsGate<C>(session.space, limit);
       lastGate = gate as FlopsGate<unknown> | null;
+      // A resumed run goes on from its checkpoint's population, random stream position and counts.
+      const saved = session.resume<EvolutionCheckpoint>();
+      if (saved !== null && gate !== null && saved.gate !== null) gate.restoreCounts(saved.gate);
       const sampler = (options.initialSampler as CellSampler<C> | undefined) ?? uniformSampler(session.space);
-      const population = initialPopulation(session, populationSize, sampler, gate);
-      const rng = session.rng.fork('evolution');
-      let infeasibleStreak = 0;
-      while (!session.done) {
+      const population = saved === null ? initialPopulation(session, populationSize, sampler, gate) : saved.population.map((m) => ({ cell: decodeMember(session.space, m.tokens), accuracy: m.accuracy }));
+      const fresh = session.rng.fork('evolution');
+      const rng = saved === null ? fresh : Rng.at(fresh.seed, saved.rng);
+      let infeasibleStreak = saved?.infeasibleStreak ?? 0;
+      for (let step = 0; !session.done; step++) {
+        // Checked every 256 proposals: a clock read per proposal would cost more than the checkpoints.
+        if ((step & 255) === 0 && session.checkpointDue) {
+          session.checkpoint({
+            population: population.map((m) => ({ tokens: session.space.encode(m.cell), accuracy: m.accuracy })), rng: rng.state(), infeasibleStreak, gate: gate?.stats() ?? null,
+          } satisfies EvolutionCheckpoint);
+        }
         const sample = rng.sampleIndices(population.length, tournamentSize).map((i) => population[i]);
         const parent = sample.reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
         const child = session.space.mutate(parent.cell, rng);
@@ -115,6 +127,23 @@ export function regularizedEvolution(options: EvolutionOptions = {}): FlopsLimit
       }
     },
   };
+}
+
+/** What evolution carries on from a checkpoint besides the session's queried cells. */
+interface EvolutionCheckpoint {
+  /** The population, oldest first: each member's tokens and search accuracy. */
+  readonly population: readonly { readonly tokens: readonly number[]; readonly accuracy: number }[];
+  /** The evolution stream's position (Rng.state). */
+  readonly rng: readonly number[];
+  readonly infeasibleStreak: number;
+  /** The FLOPs gate's counts under a limit; null without one. */
+  readonly gate: FlopsLimitStats | null;
+}
+
+function decodeMember<C>(space: SearchSpace<C>, tokens: readonly number[]): C {
+  const cell = space.decode(tokens);
+  if (cell === null) throw new Error(`checkpoint population member [${tokens.join(' ')}] decodes to no valid cell`);
+  return cell;
 }
 
 /**

@@ -1,11 +1,18 @@
 // A search's state at a round boundary, saved so that a killed run resumes there instead of
 // replaying every query from the first. The session saves its own accounting; the algorithm adds
-// what it carries between rounds (JSON). Only algorithms whose every random draw after the
-// boundary comes from labelled forks (Rng.fork) can resume exactly; the cheap ones that draw from
-// one running stream (random, RE, local search) never checkpoint and are replayed instead.
+// what it carries between rounds (JSON), including the position of any random stream it goes on
+// drawing from (Rng.state). Algorithms that do not checkpoint (random, local search: seconds a
+// seed) are replayed from the first query instead.
 
 /** Bumped when the layout changes: a checkpoint of another version is ignored (the run replays). */
 export const SEARCH_CHECKPOINT_VERSION = 1;
+
+/**
+ * How often a search without rounds saves a checkpoint. A checkpoint re-encodes every queried cell,
+ * so a seed that ends in seconds never writes one (replaying it is as cheap), while a long one loses
+ * at most this much work to a kill.
+ */
+export const CHECKPOINT_EVERY_MS = 5_000;
 
 /** One distinct queried cell, as the session keeps it in a checkpoint. */
 export interface CheckpointCell {
@@ -37,6 +44,11 @@ export interface SearchCheckpoint {
 export interface SearchCheckpoints {
   /** The checkpoint to resume from; null for a fresh run. */
   readonly resumeFrom: SearchCheckpoint | null;
+  /**
+   * For searches without rounds (regularized evolution): milliseconds between checkpoints (see
+   * SearchSession.checkpointDue). Searches with rounds save one every round. Default CHECKPOINT_EVERY_MS.
+   */
+  readonly everyMs?: number;
   /** Keep a checkpoint (the runner writes it atomically in the seed folder, replacing the last). */
   save(checkpoint: SearchCheckpoint): void;
   /** Told when the algorithm resumed from `resumeFrom` (the log's first `proposals` rows are then not replayed). */

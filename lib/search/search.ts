@@ -4,7 +4,7 @@
 import type { BenchmarkRecord, BestSoFar, LookupAnswer, QueryOptions } from '../benchmarks/tabular';
 import type { Rng } from '../random';
 import type { SearchSpace } from '../spaces/search-space';
-import { SEARCH_CHECKPOINT_VERSION, type SearchCheckpoint, type SearchCheckpoints } from './search-checkpoint';
+import { CHECKPOINT_EVERY_MS, SEARCH_CHECKPOINT_VERSION, type SearchCheckpoints } from './search-checkpoint';
 
 /**
  * What a search needs from a benchmark (`TabularBenchmark` satisfies it). Its own budget must
@@ -142,6 +142,7 @@ export class SearchSession<C, R extends BenchmarkRecord = BenchmarkRecord> {
   private readonly probeSource: (() => ProbeSet<C>) | null;
   private probeCells: ProbeSet<C> | null = null;
   private readonly checkpoints: SearchCheckpoints | null;
+  private lastCheckpointMs = performance.now();
   private readonly benchmark: SearchBenchmark<C, R>;
   private readonly signal?: AbortSignal;
   private readonly maxFreeStreak: number;
@@ -182,6 +183,7 @@ export class SearchSession<C, R extends BenchmarkRecord = BenchmarkRecord> {
    */
   checkpoint(state: unknown): void {
     if (this.checkpoints === null) return;
+    this.lastCheckpointMs = performance.now();
     this.checkpoints.save({
       version: SEARCH_CHECKPOINT_VERSION,
       algorithm: this.source,
@@ -194,6 +196,14 @@ export class SearchSession<C, R extends BenchmarkRecord = BenchmarkRecord> {
       notes: structuredClone(this.notes),
       state: JSON.parse(JSON.stringify(state)) as unknown,
     });
+  }
+
+  /**
+   * For a search without rounds: true when a checkpoint store is attached and its interval
+   * (SearchCheckpoints.everyMs) has passed since the last checkpoint or the start.
+   */
+  get checkpointDue(): boolean {
+    return this.checkpoints !== null && performance.now() - this.lastCheckpointMs >= (this.checkpoints.everyMs ?? CHECKPOINT_EVERY_MS);
   }
 
   /**

@@ -33,17 +33,19 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** Budget 40 in rounds of 10 after 10 initial cells: checkpoints at 10, 20 and 30 queried cells. */
+/** Budget 40; BANANAS and dnas-acq: rounds of 10 after 10 initial cells, checkpoints at 10, 20 and 30 queried cells. */
 /** The paper-faithful controller search: budget 40 is 14 initial cells and 2 iterations of 13 (checkpoints at 14 and 27 cells). */
 const SHORT_CONTROLLER = { stepsLabelled: 30, warmStepsLabelled: 10, stepsCombined: 10, warmStepsCombined: 5, unlabelled: 100 };
 const CASES: { algo: string; algoOptions: () => Record<string, unknown>; checkpointAt: number }[] = [
   { algo: 'bananas', algoOptions: () => ({ predictor: { members: 2, hidden: [16], epochs: 20 } }), checkpointAt: 20 },
   { algo: 'dnas-acq', algoOptions: () => ({ latentModel, starts: 3, regionDraws: 30, predictor: { members: 2, hidden: [8], epochs: 10 } }), checkpointAt: 20 },
   { algo: 'dnas', algoOptions: () => SHORT_CONTROLLER, checkpointAt: 14 },
+  // Evolution checkpoints on a clock (here at every chance: every 256 proposals, the first once its population of 10 is queried).
+  { algo: 're', algoOptions: () => ({ populationSize: 10, tournamentSize: 3 }), checkpointAt: 10 },
 ];
 
 function options(experiment: string, c: (typeof CASES)[number], extra: Partial<RunSeedsOptions> = {}): RunSeedsOptions {
-  return { experiment, space: 'nb201', algo: c.algo, budget: 40, algoOptions: c.algoOptions(), seeds: [2], resultsDir: root, workers: 0, quiet: true, ...extra };
+  return { experiment, space: 'nb201', algo: c.algo, budget: 40, algoOptions: c.algoOptions(), seeds: [2], resultsDir: root, workers: 0, quiet: true, checkpointEveryMs: 0, ...extra };
 }
 const seedDir = (experiment: string, algo: string): string => join(root, experiment, `${algo}-40`, 'seed-2');
 const read = (experiment: string, algo: string, file: string): string => readFileSync(join(seedDir(experiment, algo), file), 'utf8');
@@ -60,11 +62,12 @@ describe.each(CASES)('$algo stopped midway', (c) => {
     await expect(runSeeds(options(killed, c, { stopAfter: 25 }))).rejects.toThrow(SearchAbortedError);
     const checkpoint = JSON.parse(read(killed, c.algo, SEED_FILES.checkpoint)) as SearchCheckpoint;
     expect([checkpoint.algorithm, checkpoint.queried.length]).toEqual([c.algo, c.checkpointAt]);
+    const loggedRows = read(killed, c.algo, SEED_FILES.log).trimEnd().split('\n').length - 1;
     const resumed = (await runSeeds(options(killed, c))).seeds[0];
     // The checkpoint's cells restored; only the logged rows after it were replayed.
     expect(resumed.resumedQueries).toBe(c.checkpointAt);
-    expect(resumed.replayedRows).toBeGreaterThanOrEqual(5);
-    expect(resumed.replayedRows).toBeLessThan(checkpoint.proposals);
+    expect(resumed.replayedRows).toBe(loggedRows - checkpoint.proposals);
+    expect(resumed.replayedRows).toBeGreaterThanOrEqual(25 - c.checkpointAt);
     expect(read(killed, c.algo, SEED_FILES.result)).toBe(read(whole, c.algo, SEED_FILES.result));
     expect(logWithoutTimes(killed, c.algo)).toEqual(logWithoutTimes(whole, c.algo));
     expect(existsSync(join(seedDir(killed, c.algo), SEED_FILES.checkpoint))).toBe(false);
@@ -92,23 +95,27 @@ describe.each(CASES)('$algo stopped midway', (c) => {
 
 describe('resuming from each checkpoint an uninterrupted run saved', () => {
   // At the search level, with the counts a result.json does not hold (the FLOPs gate's) compared too.
+  // Evolution has no rounds: it checkpoints on a clock, here at every chance (every 256 proposals).
+  const EVOLUTION = { populationSize: 10, tournamentSize: 3 };
   it.each([
-    ['bananas', (): Record<string, unknown> => ({ predictor: { members: 2, hidden: [16], epochs: 20 } })],
-    ['dnas-acq', (): Record<string, unknown> => ({ latentModel, starts: 3, regionDraws: 30, predictor: { members: 2, hidden: [8], epochs: 10 } })],
-    ['dnas', (): Record<string, unknown> => ({ ...SHORT_CONTROLLER, flopsLimit: { limitM: 60 } })],
-    ['nao', (): Record<string, unknown> => SHORT_CONTROLLER],
-  ] as const)('%s gives the uninterrupted result from every one', async (algo, algoOptions) => {
-    const problem = await loadProblem('nb201');
+    ['bananas', 'nb201', 40, (): Record<string, unknown> => ({ predictor: { members: 2, hidden: [16], epochs: 20 } })],
+    ['dnas-acq', 'nb201', 40, (): Record<string, unknown> => ({ latentModel, starts: 3, regionDraws: 30, predictor: { members: 2, hidden: [8], epochs: 10 } })],
+    ['dnas', 'nb201', 40, (): Record<string, unknown> => ({ ...SHORT_CONTROLLER, flopsLimit: { limitM: 60 } })],
+    ['nao', 'nb201', 40, (): Record<string, unknown> => SHORT_CONTROLLER],
+    ['re', 'nb101-30k', 100, (): Record<string, unknown> => EVOLUTION],
+    ['re', 'nb201', 400, (): Record<string, unknown> => ({ ...EVOLUTION, flopsLimit: { limitM: 60 } })],
+  ] as const)('%s on %s (budget %i) gives the uninterrupted result from every one', async (algo, space, budget, algoOptions) => {
+    const problem = await loadProblem(space);
     const run = async (resumeFrom: SearchCheckpoint | null, saved: SearchCheckpoint[] = []) => {
       const algorithm = createAlgorithm(algo, algoOptions());
-      const checkpoints = { resumeFrom, save: (c: SearchCheckpoint) => saved.push(JSON.parse(JSON.stringify(c))), resumed: () => {} };
-      const result = await runSearch(algorithm, { space: problem.space, benchmark: problem.makeBenchmark({ budget: 40 }), rng: new Rng(4), budget: 40, probe: () => probeSet(problem), checkpoints });
+      const checkpoints = { resumeFrom, everyMs: 0, save: (c: SearchCheckpoint) => saved.push(JSON.parse(JSON.stringify(c))), resumed: () => {} };
+      const result = await runSearch(algorithm, { space: problem.space, benchmark: problem.makeBenchmark({ budget }), rng: new Rng(4), budget, probe: () => probeSet(problem), checkpoints });
       return { result, flops: (algorithm as Partial<FlopsLimitedSearch>).flopsStats?.() ?? null };
     };
     const saved: SearchCheckpoint[] = [];
     const whole = await run(null, saved);
     expect(saved.length).toBeGreaterThanOrEqual(2);
-    if (algo === 'dnas') expect(whole.flops?.checked.initial).toBeGreaterThan(0);
+    if ('flopsLimit' in algoOptions()) expect(whole.flops?.discarded).not.toEqual({});
     for (const checkpoint of saved) expect(await run(checkpoint), `from ${checkpoint.queried.length} cells`).toEqual(whole);
   }, 120_000);
 });
