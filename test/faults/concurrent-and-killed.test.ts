@@ -1,7 +1,8 @@
 // Fault injection, issue 19 case 1 and the kill -9 points: two runs started on the same seed folders,
-// a second writer meeting a held lock, and searches killed with SIGKILL at seeded random moments then
-// resumed. Nothing may interleave, and every seed must end with exactly the files an uninterrupted
-// run writes (result.json byte for byte, query log rows but their timing column).
+// a second writer meeting a held lock, searches killed with SIGKILL at seeded random moments then
+// resumed, and (case 9) one killed after a search-state checkpoint, resumed from it. Nothing may
+// interleave, and every seed must end with exactly the files an uninterrupted run writes
+// (result.json byte for byte, query log rows but their timing column).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -93,5 +94,38 @@ describe('kill -9 at random points of a search, then resume', () => {
     expect(Date.now() - started).toBeLessThan(60_000);
     expectSameAsReference(results);
     expect(killed.signal === 'SIGKILL' || killed.status === 0).toBe(true);
+  }, 180_000);
+});
+
+describe('case 9: kill -9 after a search-state checkpoint', () => {
+  it('the rerun resumes from the checkpoint instead of replaying every query, and ends as an uninterrupted run', async () => {
+    const args = ['search', '--space', 'nb201', '--algo', 'bananas', '--budget', '150', '--seeds', '0', '--workers', '1'];
+    const dir = (results: string) => join(results, 'search', 'bananas-150', 'seed-0');
+    const reference = tempFolder('checkpoint-reference');
+    expect(dnasSync(args, { DNAS_RESULTS_DIR: reference }).status).toBe(0);
+    const results = tempFolder('checkpoint-killed');
+    const child = dnasChild(args, { DNAS_RESULTS_DIR: results });
+    let done = false;
+    const ended = finished(child).then((r) => ((done = true), r));
+    // Kill once a checkpoint standing for at least 60 queried cells is on disk.
+    const queried = (): number => {
+      try {
+        return (JSON.parse(readFileSync(join(dir(results), 'checkpoint.json'), 'utf8')) as { queried: unknown[] }).queried.length;
+      } catch {
+        return 0;
+      }
+    };
+    while (!done && queried() < 60) await new Promise((resolve) => setTimeout(resolve, 20));
+    const atKill = queried();
+    child.kill('SIGKILL');
+    await ended;
+    expect(atKill, 'the search ended before a checkpoint of 60 cells was seen').toBeGreaterThanOrEqual(60);
+    const rerun = dnasSync(args, { DNAS_RESULTS_DIR: results });
+    expect(rerun.status, rerun.stderr).toBe(0);
+    const seed = (JSON.parse(rerun.stdout) as { perSeed: { resumedQueries: number; replayedRows: number }[] }).perSeed[0];
+    expect(seed.resumedQueries).toBeGreaterThanOrEqual(atKill);
+    expect(readFileSync(join(dir(results), 'result.json'), 'utf8')).toBe(readFileSync(join(dir(reference), 'result.json'), 'utf8'));
+    expect(logRows(dir(results))).toEqual(logRows(dir(reference)));
+    expect(readdirSync(dir(results)).sort()).toEqual(['config.json', 'manifest.json', 'query-log.csv.gz', 'result.json']);
   }, 180_000);
 });
