@@ -79,7 +79,12 @@ export async function lockFolder(dir: string, purpose: string): Promise<FolderLo
   const options = lockOptions(dir, state);
   let unlock: () => Promise<void>;
   try {
-    unlock = await lockfile.lock(dir, options);
+    unlock = await lockfile.lock(dir, options).catch((error: unknown) => {
+      if (!isGone(error)) throw error;
+      // The folder was removed meanwhile (a trainer that finished removes its lock folder): make it again.
+      mkdirSync(dir, { recursive: true });
+      return lockfile.lock(dir, options);
+    });
   } catch (error) {
     if (isLocked(error)) {
       for (let waited = 0; waited < OWNERLESS_GRACE_MS && readOwner(dir) === null && lockExists(dir); waited += OWNER_POLL_MS) {
@@ -108,7 +113,13 @@ export function lockFolderSync(dir: string, purpose: string): FolderLock {
   const options = lockOptions(dir, state);
   let unlock: () => void;
   try {
-    unlock = lockfile.lockSync(dir, options);
+    try {
+      unlock = lockfile.lockSync(dir, options);
+    } catch (error) {
+      if (!isGone(error)) throw error;
+      mkdirSync(dir, { recursive: true });
+      unlock = lockfile.lockSync(dir, options);
+    }
   } catch (error) {
     if (isLocked(error)) {
       const pause = new Int32Array(new SharedArrayBuffer(4));
@@ -150,6 +161,10 @@ function takeOverIfDead(dir: string, error: unknown): void {
   const owner = readOwner(dir);
   if (owner !== null && (owner.host !== hostname() || isAlive(owner.pid))) throw new FolderLockedError(dir, owner);
   rmdirIfPresent(join(dir, LOCK_DIR));
+}
+
+function isGone(error: unknown): boolean {
+  return (error as { code?: string }).code === 'ENOENT';
 }
 
 function isLocked(error: unknown): boolean {

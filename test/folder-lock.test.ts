@@ -1,7 +1,7 @@
 // The folder lock (lib/folder-lock.ts): one writer at a time, the holder named to the second, a dead
 // holder on this machine taken over at once, one elsewhere only once stale, and a takeover noticed.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -97,5 +97,14 @@ describe('lockFolder', () => {
       await lock.release();
       expect(existsSync(join(dir, LOCK_DIR))).toBe(false);
     }
+  });
+
+  it('makes the folder again when it is removed while the lock is being taken (a finished trainer removes its lock folder)', async () => {
+    const dir = join(folder(), 'entry.partial');
+    const taking = lockFolder(dir, 'after a removal');
+    rmSync(dir, { recursive: true });
+    const lock = await taking;
+    expect(readOwner(dir)?.purpose).toBe('after a removal');
+    await lock.release();
   });
 });

@@ -13,7 +13,7 @@ import { runOnWorkerPool } from '../worker-pool';
 import { checkFolderName, resultsRoot } from '../project-folders';
 import type { QueryEvent, QuerySink } from '../benchmarks/tabular';
 import { Rng } from '../random';
-import { COMPRESSED_LOG_SUFFIX, compressQueryLog, QueryLog, type QueryLogRow } from '../report/query-log';
+import { COMPRESSED_LOG_SUFFIX, compressQueryLog, countQueryLogRows, QueryLog, type QueryLogRow } from '../report/query-log';
 import { gitState, packageVersions } from '../report/run-context';
 import { createAlgorithm } from '../search/algorithms';
 import { loadProblem, PROBLEM_CELLS, PROBLEM_NAMES, probeSet } from './problems';
@@ -237,13 +237,15 @@ export async function runSeed(job: SeedJob): Promise<SeedSummary> {
   const logPath = join(job.dir, SEED_FILES.log);
   dropCutRow(logPath);
   const controller = new AbortController();
-  const sink = new ReplayingSink(QueryLog.open(logPath), logPath, () => {
+  const checkpointPath = join(job.dir, SEED_FILES.checkpoint);
+  const found = readCheckpoint(checkpointPath, algorithm.name, countQueryLogRows(logPath));
+  // The rows a checkpoint stands for are not read back: they are neither replayed nor held in memory.
+  const log = QueryLog.open(logPath, { skipRows: found.checkpoint?.proposals ?? 0 });
+  const sink = new ReplayingSink(log, logPath, checkpointPath, () => {
     if (job.stopAfter !== undefined && sink.newCount >= job.stopAfter) {
       controller.abort(new SearchAbortedError(`seed ${job.seed} stopped after ${sink.newCount} distinct queries (stopAfter ${job.stopAfter})`));
     }
   });
-  const checkpointPath = join(job.dir, SEED_FILES.checkpoint);
-  const found = readCheckpoint(checkpointPath, algorithm.name, sink.prefixLength);
   const manifest = {
     config: stored, seed: job.seed, dataFile: problem.dataFile, dataSha256: problem.dataSha256, reportDataFile: problem.reportData?.file ?? null, backend: algorithm.backend?.() ?? null,
     ...job.provenance, replayedRows: sink.prefixLength, resumedQueries: 0, checkpointIgnored: found.ignored,
@@ -313,6 +315,7 @@ class ReplayingSink implements QuerySink {
   constructor(
     private readonly log: QueryLog,
     private readonly path: string,
+    private readonly checkpointPath: string,
     private readonly afterEach: () => void,
   ) {
     this.prefixLength = log.length;
@@ -335,13 +338,16 @@ class ReplayingSink implements QuerySink {
    */
   skip(rows: number, queries: number): void {
     if (this.index !== 0) throw new Error(`${this.path}: a checkpoint can be resumed only before the first query (${this.index} made)`);
-    if (rows > this.prefixLength) throw new Error(`${this.path}: the checkpoint stands for ${rows} rows but the log holds ${this.prefixLength}`);
+    if (rows !== this.log.firstRow) throw new Error(`${this.path}: the checkpoint resumed stands for ${rows} rows, the log was opened after ${this.log.firstRow}`);
     this.index = this.skipped = rows;
     this.news = queries;
   }
 
   append(event: QueryEvent): void {
-    if (this.index < this.prefixLength) this.check(event, this.log.rows[this.index]);
+    if (this.index < this.log.firstRow) {
+      throw new ReplayMismatchError(`${this.path}: the run did not resume from its checkpoint ${this.checkpointPath}, which stands for the log's first ${this.log.firstRow} rows; delete the checkpoint to replay from the first query`);
+    }
+    if (this.index < this.prefixLength) this.check(event, this.log.rows[this.index - this.log.firstRow]);
     else this.log.append(event);
     this.index++;
     if (event.outcome === 'new') this.news++;

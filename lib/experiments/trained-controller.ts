@@ -2,7 +2,7 @@
 // disk under a hash of everything that determines its weights, plus held-out cells to evaluate it.
 // It trains and caches only: scoring lives in analysis/controller-scores, no search happens here.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Controller, createController, resolveConfig, type ControllerConfig, type ControllerOptions, type EpochLoss, type TokenGrammar } from '../controller/index';
 import { Rng } from '../random';
@@ -14,6 +14,7 @@ import { startProgress } from '../report/progress';
 import { saveControllerAtomically, TRAINING_FILE } from './controller-store';
 import { pretrainedLatentSpace, type PretrainSpace } from './pretrained-latent';
 import { canonicalJson } from '../canonical-json';
+import { lockFolder } from '../folder-lock';
 
 /** The NAS-Bench-101 token grammar the controller decodes with. */
 export const NASBENCH101_GRAMMAR: TokenGrammar = { sequenceLength: SEQUENCE_LENGTH, vocabSize: VOCAB_SIZE, allowedNextTokens, validNextTokens, validTokenMasks };
@@ -155,24 +156,42 @@ export async function trainedController<C = unknown>(options: TrainedControllerO
   const { train, heldOut } = drawCells(problem, options, heldOutPool);
   const dir = options.cache === false ? null : join(controllerCacheRoot(options.cacheDir), key);
 
-  if (dir !== null && existsSync(join(dir, TRAINING_FILE))) {
-    const saved = JSON.parse(readFileSync(join(dir, TRAINING_FILE), 'utf8')) as { keyConfig: unknown; history: EpochLoss[]; trainSeconds: number };
-    if (canonicalJson(saved.keyConfig) !== canonicalJson(keyConfig)) throw new Error(`${join(dir, TRAINING_FILE)}: cached under key ${key} but holds a different config`);
+  const cached = (): TrainedController<C> => {
+    const saved = JSON.parse(readFileSync(join(dir!, TRAINING_FILE), 'utf8')) as { keyConfig: unknown; history: EpochLoss[]; trainSeconds: number };
+    if (canonicalJson(saved.keyConfig) !== canonicalJson(keyConfig)) throw new Error(`${join(dir!, TRAINING_FILE)}: cached under key ${key} but holds a different config`);
     latent?.controller.dispose();
-    return { controller: Controller.load(dir, grammar), key, keyConfig, dir, fromCache: true, train, heldOut, problem, history: saved.history, trainSeconds: saved.trainSeconds };
+    return { controller: Controller.load(dir!, grammar), key, keyConfig, dir, fromCache: true, train, heldOut, problem, history: saved.history, trainSeconds: saved.trainSeconds };
+  };
+  if (dir !== null && existsSync(join(dir, TRAINING_FILE))) return cached();
+  // One trainer per cache entry: a second one (another process, machine or thread) is refused, naming this one. Training
+  // is synchronous, so the lock is not refreshed while it runs: another machine may take it over after LOCK_STALE_MS.
+  const lock = dir === null ? null : await lockFolder(`${dir}.partial`, `train controller ${key}`);
+  try {
+    // Another trainer finished it while this one waited for the lock.
+    if (dir !== null && existsSync(join(dir, TRAINING_FILE))) return cached();
+    return trainFresh();
+  } finally {
+    if (lock !== null) {
+      // The lock's folder goes with it; one another trainer took over is left to that trainer.
+      if (lock.isHeld()) rmSync(`${dir}.partial`, { recursive: true, force: true });
+      await lock.release();
+    }
   }
 
-  const started = Date.now();
-  const controller = createController(grammar, config);
-  if (latent !== null) {
-    controller.adoptEncoderDecoder(latent.controller);
-    latent.controller.dispose();
+  function trainFresh(): TrainedController<C> {
+    const started = Date.now();
+    const controller = createController(grammar, config);
+    if (latent !== null) {
+      controller.adoptEncoderDecoder(latent.controller);
+      latent.controller.dispose();
+    }
+    const trainable = options.pretrained?.encoder === 'frozen' ? 'predictors' : 'all';
+    const history = trainWithProgress(controller, train, { steps: options.steps, batchSize, rng: new Rng(options.seed).fork('train'), label: `controller ${key}`, progress: options.progress ?? true, trainable });
+    const trainSeconds = (Date.now() - started) / 1000;
+    if (lock !== null && !lock.isHeld()) throw new Error(`${dir}.partial: this training lost the entry's lock to another trainer; it stops without saving, which is left to that one`);
+    if (dir !== null) saveControllerAtomically(dir, controller, { format: FORMAT, version: FORMAT_VERSION, keyConfig, history, trainSeconds });
+    return { controller, key, keyConfig, dir, fromCache: false, train, heldOut, problem, history, trainSeconds };
   }
-  const trainable = options.pretrained?.encoder === 'frozen' ? 'predictors' : 'all';
-  const history = trainWithProgress(controller, train, { steps: options.steps, batchSize, rng: new Rng(options.seed).fork('train'), label: `controller ${key}`, progress: options.progress ?? true, trainable });
-  const trainSeconds = (Date.now() - started) / 1000;
-  if (dir !== null) saveControllerAtomically(dir, controller, { format: FORMAT, version: FORMAT_VERSION, keyConfig, history, trainSeconds });
-  return { controller, key, keyConfig, dir, fromCache: false, train, heldOut, problem, history, trainSeconds };
 }
 
 /**

@@ -45,6 +45,11 @@ export interface QueryLogRow {
 export interface QueryLogOptions {
   /** Clock in milliseconds (default: performance.now); tests pass a fake one. */
   readonly now?: () => number;
+  /**
+   * `open` only: the first rows of an existing file are counted, not read back (a resumed run's
+   * checkpoint stands for them, and a long log's rows cost memory): `rows` then starts at this index.
+   */
+  readonly skipRows?: number;
 }
 
 /**
@@ -62,11 +67,15 @@ export class QueryLog implements QuerySink {
     readonly path: string | undefined,
     rows: QueryLogRow[],
     options: QueryLogOptions,
+    /** Index of `rows[0]`: rows before it are in the file only (QueryLogOptions.skipRows). */
+    readonly firstRow = 0,
+    /** Elapsed time of the last row read back (the last skipped one when none after it was). */
+    lastElapsedMs = rows.length > 0 ? rows[rows.length - 1].elapsedMs : 0,
   ) {
     this.entries = rows;
     this.now = options.now ?? (() => performance.now());
     this.startMs = this.now();
-    this.offsetMs = rows.length > 0 ? rows[rows.length - 1].elapsedMs : 0;
+    this.offsetMs = lastElapsedMs;
   }
 
   /** A log kept only in memory. */
@@ -81,18 +90,34 @@ export class QueryLog implements QuerySink {
    *   non-contiguous index, or a last row cut mid-write.
    */
   static open(path: string, options: QueryLogOptions = {}): QueryLog {
+    const skip = options.skipRows ?? 0;
+    if (!Number.isInteger(skip) || skip < 0) throw new RangeError(`skipRows must be an integer ≥ 0: got ${skip}`);
     if (!existsSync(path) || readFileSync(path).length === 0) {
+      if (skip > 0) throw new DataFileError(path, `${path}: no rows to skip ${skip} of (the file is missing or empty)`);
       mkdirSync(dirname(path), { recursive: true });
       appendFileSync(path, `${QUERY_LOG_COLUMNS.join(',')}\n`);
       return new QueryLog(path, [], options);
     }
-    return new QueryLog(path, readQueryLogCsv(path), options);
+    if (skip === 0) return new QueryLog(path, readQueryLogCsv(path), options);
+    // Read back from the last skipped row on (its time is where the clock goes on when nothing follows it).
+    const bytes = readFileSync(path);
+    const header = bytes.indexOf(0x0a) + 1;
+    let start = header;
+    for (let row = 0; row < skip - 1; row++) {
+      const end = bytes.indexOf(0x0a, start);
+      if (end < 0) break;
+      start = end + 1;
+    }
+    const text = bytes.subarray(0, header).toString('utf8') + bytes.subarray(start).toString('utf8');
+    const rows = parseQueryLogCsv(path, text, skip - 1);
+    if (rows.length === 0) throw new DataFileError(path, `${path}: holds fewer than the ${skip} rows to skip`);
+    return new QueryLog(path, rows.slice(1), options, skip, rows[rows.length - 1].elapsedMs);
   }
 
   /** Record one query; returns the stored row (also appended to the file when there is one). */
   append(event: QueryEvent): QueryLogRow {
     const row: QueryLogRow = {
-      queryIndex: this.entries.length,
+      queryIndex: this.length,
       hash: event.hash,
       source: event.source,
       outcome: event.outcome,
@@ -107,14 +132,14 @@ export class QueryLog implements QuerySink {
     return row;
   }
 
-  /** All rows so far, oldest first. */
+  /** The rows so far, oldest first, from index `firstRow` on (all of them unless opened with skipRows). */
   get rows(): readonly QueryLogRow[] {
     return this.entries;
   }
 
-  /** Number of rows. */
+  /** Number of rows, skipped ones included. */
   get length(): number {
-    return this.entries.length;
+    return this.firstRow + this.entries.length;
   }
 
   /** The rows as a Danfo DataFrame `[rows, 9]` in `QUERY_LOG_COLUMNS` order (loads danfojs on first use). */
@@ -127,6 +152,15 @@ export class QueryLog implements QuerySink {
     for (const c of columns) data[c] = this.entries.map((r) => r[c]);
     return new DataFrame(data, { columns });
   }
+}
+
+/** Rows in a plain log file (its lines after the header; 0 when it is missing or empty), without reading them back. */
+export function countQueryLogRows(path: string): number {
+  if (!existsSync(path)) return 0;
+  const bytes = readFileSync(path);
+  let lines = 0;
+  for (let at = bytes.indexOf(0x0a); at >= 0; at = bytes.indexOf(0x0a, at + 1)) lines++;
+  return Math.max(0, lines - 1);
 }
 
 /** Suffix `compressQueryLog` adds to a finished log's path. */
@@ -171,8 +205,8 @@ function readQueryLogCsv(path: string): QueryLogRow[] {
   return parseQueryLogCsv(path, readFileSync(path, 'utf8'));
 }
 
-/** Parse a log's text (read from `path`, named in errors), checking every row. */
-function parseQueryLogCsv(path: string, text: string): QueryLogRow[] {
+/** Parse a log's text (read from `path`, named in errors), checking every row; `firstIndex`: the queryIndex of its first row. */
+function parseQueryLogCsv(path: string, text: string, firstIndex = 0): QueryLogRow[] {
   const lines = text.split('\n').length - 1;
   if (!text.endsWith('\n')) {
     throw new DataFileError(path, `${path}: last row (line ${lines + 1}) has no newline: the file was cut mid-write; delete that line to resume`);
@@ -187,7 +221,7 @@ function parseQueryLogCsv(path: string, text: string): QueryLogRow[] {
   if (header !== QUERY_LOG_COLUMNS.join(',')) {
     throw new DataFileError(path, `${path}: header is "${header}" (expected "${QUERY_LOG_COLUMNS.join(',')}")`);
   }
-  return table.slice(1).map((cells, i) => parseRow(path, cells, i));
+  return table.slice(1).map((cells, i) => parseRow(path, cells, firstIndex + i));
 }
 
 function parseRow(path: string, cells: string[], i: number): QueryLogRow {

@@ -1,10 +1,11 @@
 // Tests of the cached trained controller on real table cells with tiny configs (a few Adam steps):
 // cache hits reproduce the controller, keys follow the config, the cell draw is seeded and disjoint.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../lib/backend';
+import { lockFolder } from '../../lib/folder-lock';
 import { loadProblem } from '../../lib/experiments/problems';
 import { resolveConfig } from '../../lib/controller/config';
 import {
@@ -38,6 +39,23 @@ beforeAll(async () => {
 afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
 
 describe('trainedController', () => {
+  it('lets one trainer of a cache entry at a time: a second is refused naming the first, and no lock folder is left', async () => {
+    const options = { ...TINY, seed: 31 };
+    const { dir, controller } = await trainedController(options);
+    controller.dispose();
+    rmSync(dir!, { recursive: true });
+    const held = await lockFolder(`${dir}.partial`, 'another trainer');
+    try {
+      await expect(trainedController(options)).rejects.toThrow(`${dir}.partial is locked by pid ${process.pid} on host ${hostname()} since ${held.owner.since} (another trainer)`);
+    } finally {
+      await held.release();
+    }
+    const trained = await trainedController(options);
+    expect(trained.fromCache).toBe(false);
+    expect(existsSync(`${dir}.partial`)).toBe(false);
+    expect((await trainedController(options)).fromCache).toBe(true);
+  });
+
   it('trains once, then a cache hit returns a controller with identical predictions and history', async () => {
     const first = await trainedController(TINY);
     const second = await trainedController(TINY);

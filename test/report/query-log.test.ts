@@ -5,7 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { DataFileError } from '../../lib/benchmarks/errors';
 import { TabularBenchmark, type QueryEvent } from '../../lib/benchmarks/tabular';
-import { compressQueryLog, QUERY_LOG_COLUMNS, QueryLog, readQueryLog } from '../../lib/report/query-log';
+import { compressQueryLog, countQueryLogRows, QUERY_LOG_COLUMNS, QueryLog, readQueryLog } from '../../lib/report/query-log';
 
 const HEADER = QUERY_LOG_COLUMNS.join(',');
 
@@ -51,6 +51,23 @@ describe('QueryLog', () => {
     const row = resumed.append({ ...NEW, outcome: 'repeat' });
     expect([row.queryIndex, row.elapsedMs]).toEqual([2, 30]);
     expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(4);
+  });
+
+  it('resumes after skipping rows a checkpoint stands for: only the rest is read back, index and time go on', () => {
+    const path = tempFile();
+    const first = QueryLog.open(path, { now: clock() });
+    for (let i = 0; i < 5; i++) first.append(i % 2 === 0 ? NEW : MISS);
+    const resumed = QueryLog.open(path, { now: clock(5000), skipRows: 3 });
+    expect([resumed.firstRow, resumed.length]).toEqual([3, 5]);
+    expect(resumed.rows).toEqual(first.rows.slice(3));
+    expect(countQueryLogRows(path)).toBe(5);
+    const row = resumed.append(NEW);
+    expect([row.queryIndex, row.elapsedMs]).toEqual([5, 60]);
+    // every row skipped: the clock goes on from the last one
+    const all = QueryLog.open(path, { now: clock(5000), skipRows: 6 });
+    expect([all.rows.length, all.append(MISS).queryIndex, all.rows[0].elapsedMs]).toEqual([0, 6, 70]);
+    expect(() => QueryLog.open(path, { skipRows: 9 })).toThrow('holds fewer than the 9 rows to skip');
+    expect(() => QueryLog.open(tempFile(), { skipRows: 1 })).toThrow('no rows to skip 1 of');
   });
 
   it('records what a TabularBenchmark reports', () => {
