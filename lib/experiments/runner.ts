@@ -333,8 +333,8 @@ class ReplayingSink implements QuerySink {
 
   /**
    * Go on after the first `rows` logged rows without replaying them: the run resumed from a
-   * checkpoint that stands for them (and for `queries` distinct cells).
-   * @throws Error after the first event, or for more rows than the log holds.
+   * checkpoint that stands for them (and for `queries` distinct cells); the log was opened after them.
+   * @throws Error after the first event, or for another row count than the log skipped.
    */
   skip(rows: number, queries: number): void {
     if (this.index !== 0) throw new Error(`${this.path}: a checkpoint can be resumed only before the first query (${this.index} made)`);
