@@ -29,6 +29,13 @@ const USAGE = `usage:
     tables (default): test accuracy from nasbench101/test-108-all.csv, and validation accuracy, params and
     training time from nasbench101/val-subset-30k.csv when the cell is in that sample;
     tfrecord: the official nasbench_only108.tfrecord (mean of 3 runs)
+  dnas grid submit --slurm --name NAME --space S --algo A[,B...] --budget N[,M...] --seeds K [--tasks T] [--options JSON]
+      [--partition P] [--time T] [--cpus-per-task C] [--mem M] [--at-once N] [--sbatch-line '#SBATCH ...']... [--dry-run]
+    every (algorithm, budget) config × seeds 0..K−1 as one Slurm job array of T tasks (default: one per job, at most 1,000);
+    each task runs its slice through the same runner into results/<NAME>/<algo>-<budget>/seed-<k>/; --dry-run prints the script
+  dnas grid run-task --grid DIR --task K   what array task K runs (sbatch calls it)
+  dnas grid status --grid DIR | --name NAME   per config: done, running, failed, missing seeds; queued tasks; failed tasks' errors
+  dnas grid cancel --grid DIR | --name NAME   scancel the grid's arrays (finished seeds stay; resubmit to go on)
   dnas results ls [--results DIR]      experiments (configs, finished/unfinished/corrupt seeds), notebooks (run counts), unreadable files
   dnas results show EXPERIMENT [--results DIR]        best accuracy per config: seeds, mean, std, min, max
   dnas results compare EXP1 EXP2 ... [--results DIR]  the same summaries of several experiments side by side
@@ -63,6 +70,7 @@ async function dispatch(argv: string[]): Promise<unknown> {
   if (command === 'query') return queryCommand(values);
   if (command === 'search') return searchCommand(values);
   if (command === 'results') return resultsCommand(sub, positionals.slice(2), values.results);
+  if (command === 'grid') return gridCommand(sub, values);
   if (command === 'controller' && sub === 'pretrain') return pretrainCommand(values);
   if (command === 'bench' && sub === 'controller') {
     // Loaded on demand: TF.js start-up should not slow every other command.
@@ -81,7 +89,9 @@ function parseOptions(argv: string[]) {
       options: { cell: { type: 'string' }, hash: { type: 'string' }, source: { type: 'string' }, 'data-dir': { type: 'string' }, quick: { type: 'boolean' },
         space: { type: 'string' }, algo: { type: 'string' }, budget: { type: 'string' }, seeds: { type: 'string' },
         experiment: { type: 'string' }, workers: { type: 'string' }, results: { type: 'string' }, 'latent-model': { type: 'string' }, options: { type: 'string' },
-        beta: { type: 'string' }, steps: { type: 'string' }, seed: { type: 'string' }, scale: { type: 'string' }, capacity: { type: 'string' }, 'free-bits': { type: 'string' } },
+        beta: { type: 'string' }, steps: { type: 'string' }, seed: { type: 'string' }, scale: { type: 'string' }, capacity: { type: 'string' }, 'free-bits': { type: 'string' },
+        name: { type: 'string' }, tasks: { type: 'string' }, slurm: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, partition: { type: 'string' }, time: { type: 'string' },
+        'cpus-per-task': { type: 'string' }, mem: { type: 'string' }, 'at-once': { type: 'string' }, 'sbatch-line': { type: 'string', multiple: true }, grid: { type: 'string' }, task: { type: 'string' } },
     });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
@@ -244,6 +254,52 @@ async function searchCommand(values: { space?: string; algo?: string; budget?: s
     throw new UsageError(`--latent-model is for ${[...LATENT_MODEL_ALGOS].join(', ')}: got --algo ${values.algo}`);
   }
   return runSearchCli({ space: values.space!, algo: values.algo!, budget, seeds, experiment: values.experiment, workers, ...(algoOptions ? { algoOptions } : {}) });
+}
+
+type GridFlags = {
+  space?: string; algo?: string; budget?: string; seeds?: string; options?: string; name?: string; tasks?: string; slurm?: boolean; 'dry-run'?: boolean; partition?: string; time?: string;
+  'cpus-per-task'?: string; mem?: string; 'at-once'?: string; 'sbatch-line'?: string[]; grid?: string; task?: string;
+};
+
+async function gridCommand(sub: string | undefined, values: GridFlags): Promise<unknown> {
+  // Loaded on demand: the runner and its worker threads are only needed here.
+  const grids = require('../lib/experiments/slurm-grid') as typeof import('../lib/experiments/slurm-grid');
+  const folder = (): string => {
+    if (values.grid !== undefined) return values.grid;
+    if (values.name !== undefined) return grids.gridFolder(values.name);
+    throw new UsageError(`dnas grid ${sub} needs --grid DIR or --name NAME`);
+  };
+  if (sub === 'run-task') {
+    if (values.grid === undefined || values.task === undefined) throw new UsageError('dnas grid run-task needs --grid DIR and --task K');
+    return grids.runArrayTask(values.grid, integerFlag('task', values.task, 0)!);
+  }
+  if (sub === 'status') return grids.gridStatus(folder());
+  if (sub === 'cancel') return { cancelled: grids.cancelGrid(folder()) };
+  if (sub !== 'submit') throw new UsageError(`unknown grid command: ${sub ?? '(none)'} (submit, run-task, status, cancel)`);
+  if (values.slurm !== true) throw new UsageError('dnas grid submit needs --slurm (the one executor it hands grids to)');
+  for (const flag of ['name', 'space', 'algo', 'budget', 'seeds'] as const) {
+    if (values[flag] === undefined) throw new UsageError(`dnas grid submit needs --${flag}`);
+  }
+  const algos = values.algo!.split(',');
+  const budgets = values.budget!.split(',').map((b) => integerFlag('budget', b, 1)!);
+  const seeds = integerFlag('seeds', values.seeds, 1)!;
+  const algoOptions = values.options === undefined ? undefined : parseOptionsJson(values.options);
+  const grid = algos.flatMap((algo) => budgets.map((budget) => ({ label: algo, algo, budget, ...(algoOptions ? { algoOptions } : {}) })));
+  const jobs = grid.length * seeds;
+  const tasks = integerFlag('tasks', values.tasks, 1) ?? Math.min(jobs, 1000);
+  const slurm = {
+    partition: values.partition, time: values.time, cpusPerTask: integerFlag('cpus-per-task', values['cpus-per-task'], 1), memory: values.mem,
+    atOnce: integerFlag('at-once', values['at-once'], 1), extra: values['sbatch-line'],
+  };
+  let prepared;
+  try {
+    prepared = grids.prepareGrid({ name: values.name!, parts: [{ grid, space: values.space, experiment: values.name! }], seeds, tasks }, slurm);
+  } catch (error) {
+    if (error instanceof RangeError) throw new UsageError(error.message);
+    throw error;
+  }
+  if (values['dry-run'] === true) return { dir: prepared.dir, jobs, tasks, script: prepared.script, submitted: null };
+  return { dir: prepared.dir, jobs, tasks, submitted: grids.submitGrid(prepared.dir) };
 }
 
 /** `--options`: a JSON object of algorithm settings. */

@@ -6,7 +6,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import * as lockfile from 'proper-lockfile';
 import { writeJsonAtomically } from './atomic-file';
 
@@ -195,6 +195,23 @@ function held(dir: string, purpose: string, state: { compromised: Error | null }
       if (state.compromised === null) await unlock().catch(() => undefined);
     },
   };
+}
+
+/**
+ * Whether a live writer holds `dir`'s lock: its lock folder is there and was refreshed within
+ * LOCK_STALE_MS, and a holder on this machine still runs (one killed here leaves a fresh lock behind).
+ * For reports (a grid's status); taking the lock is lockFolder's business.
+ */
+export function lockIsLive(dir: string): boolean {
+  let mtimeMs: number;
+  try {
+    mtimeMs = statSync(join(dir, LOCK_DIR)).mtimeMs;
+  } catch {
+    return false;
+  }
+  if (Date.now() - mtimeMs >= LOCK_STALE_MS) return false;
+  const owner = readOwner(dir);
+  return owner === null || owner.host !== hostname() || isAlive(owner.pid);
 }
 
 /** Whether the lock with `token` is still the folder's (its owner file names it): false after a takeover or release. */

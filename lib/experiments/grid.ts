@@ -4,7 +4,7 @@
 // No statistics here: lib/analysis summarises what this returns.
 import type { SearchResult } from '../search/search';
 import { startProgress } from '../report/progress';
-import { currentProvenance, defaultWorkers, runSeedJobs, seedJobs, type RunProgress, type SeedSummary } from './runner';
+import { currentProvenance, defaultWorkers, runSeedJobs, seedJobs, type Provenance, type RunProgress, type SeedJob, type SeedSummary } from './runner';
 
 /** One cell of a grid: an algorithm at a budget with its options, and a label for tables. */
 export interface GridConfig {
@@ -205,14 +205,7 @@ export async function runGrid(grid: readonly GridConfig[], options: RunGridOptio
  * @throws as runSeeds (checked for every config before any job starts); the first job's failure.
  */
 export async function runGrids(parts: readonly GridPart[], options: RunGridOptions): Promise<GridRun[][]> {
-  const provenance = currentProvenance();
-  const seeds = Array.from({ length: options.seeds }, (_, i) => i);
-  const cells = parts.flatMap((part, p) => part.grid.map((config) => {
-    const experiment = config.label === config.algo ? part.experiment : `${part.experiment}-${slug(config.label)}`;
-    const { jobs } = seedJobs({ space: part.space ?? 'nb101', algo: config.algo, budget: config.budget, algoOptions: config.algoOptions ?? {}, seeds, experiment, resultsDir: options.resultsDir }, provenance);
-    return { part: p, config, jobs };
-  }));
-  const order = gridJobOrder(cells.map((c) => ({ algo: c.config.algo, budget: c.config.budget, seeds: c.jobs.length })));
+  const { cells, order } = gridJobs(parts, options);
   const total = order.length;
   const label = parts.map((p) => p.experiment).join(', ');
   const bar = options.progress === true && total > 0 ? startProgress(label, total) : null;
@@ -239,6 +232,29 @@ export async function runGrids(parts: readonly GridPart[], options: RunGridOptio
     seedDirs: bySeed[i].map((s) => s.dir),
     seedSeconds: bySeed[i].reduce((sum, s) => sum + s.wallSeconds, 0),
   }])));
+}
+
+/** A grid's configs with their seed jobs (grid order), and the jobs' start order. */
+export interface GridJobs {
+  readonly cells: readonly { readonly part: number; readonly config: GridConfig; readonly experiment: string; readonly jobs: readonly SeedJob[] }[];
+  /** (cell, seed) pairs in start order (gridJobOrder). */
+  readonly order: readonly { readonly cell: number; readonly seed: number }[];
+}
+
+/**
+ * Every (config, seed) job of several grids, each config checked (runSeeds' rules) and its folder
+ * named, and their start order; nothing is run. runGrids runs them on one pool; a Slurm array
+ * task runs its slice of the same order (slurm-array.ts).
+ * @throws as runSeeds for a bad config.
+ */
+export function gridJobs(parts: readonly GridPart[], options: { readonly seeds: number; readonly resultsDir?: string }, provenance: Provenance = currentProvenance()): GridJobs {
+  const seeds = Array.from({ length: options.seeds }, (_, i) => i);
+  const cells = parts.flatMap((part, p) => part.grid.map((config) => {
+    const experiment = config.label === config.algo ? part.experiment : `${part.experiment}-${slug(config.label)}`;
+    const { jobs } = seedJobs({ space: part.space ?? 'nb101', algo: config.algo, budget: config.budget, algoOptions: config.algoOptions ?? {}, seeds, experiment, resultsDir: options.resultsDir }, provenance);
+    return { part: p, config, experiment, jobs };
+  }));
+  return { cells, order: gridJobOrder(cells.map((c) => ({ algo: c.config.algo, budget: c.config.budget, seeds: c.jobs.length }))) };
 }
 
 /**
