@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Idempotent set-up for a fresh machine: Debian packages (when root), npm dependencies.
+# Idempotent set-up for a fresh machine: Debian packages (when root), npm dependencies. `--test` adds
+# the packages only the tests need (Slurm and munge, for the grid-array integration tests).
 # Safe to run again and again: each step is skipped when already done. It never touches data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEBIAN_PACKAGES=(jupyter-nbconvert python3-nbclient jupyter-client chromium dataset-fashion-mnist)
+# `--test` (the test command): also what the tests start as real components — a single-node Slurm cluster.
+if [ "${1:-}" = "--test" ]; then DEBIAN_PACKAGES+=(slurm-wlm munge); fi
 
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do

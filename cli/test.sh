@@ -4,7 +4,7 @@
 # Ends with one plain "N passed, N failed" line that counts vitest tests, notebooks and report pages together.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-bash cli/setup.sh || exit 1
+bash cli/setup.sh --test || exit 1
 mkdir -p reports
 npx tsc --noEmit -p . || { echo "typecheck failed (tsc --noEmit, strict)"; echo "0 passed, 1 failed"; exit 1; }
 # Build the enumerated-space cache once (≈10 s on a fresh clone) instead of in several test files at once.
