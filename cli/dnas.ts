@@ -29,10 +29,14 @@ const USAGE = `usage:
     tables (default): test accuracy from nasbench101/test-108-all.csv, and validation accuracy, params and
     training time from nasbench101/val-subset-30k.csv when the cell is in that sample;
     tfrecord: the official nasbench_only108.tfrecord (mean of 3 runs)
-  dnas grid submit --slurm --name NAME --space S --algo A[,B...] --budget N[,M...] --seeds K [--tasks T] [--options JSON]
-      [--partition P] [--time T] [--cpus-per-task C] [--mem M] [--at-once N] [--sbatch-line '#SBATCH ...']... [--dry-run]
-    every (algorithm, budget) config × seeds 0..K−1 as one Slurm job array of T tasks (default: one per job, at most 1,000);
-    each task runs its slice through the same runner into results/<NAME>/<algo>-<budget>/seed-<k>/; --dry-run prints the script
+  dnas grid submit --slurm --name NAME --space S --algo A[,B...] --budget N[,M...] --seeds K [--tasks T] [--options JSON] [SLURM]
+  dnas grid submit --slurm --notebook table1-nasbench101|table1-nasbench201|table3-ablation --scale smoke|full [--seeds K]
+      [--datasets cifar10,cifar100,imagenet16-120] [--name NAME] [--tasks T] [SLURM]
+    SLURM: [--partition P] [--time T] [--cpus-per-task C] [--mem M] [--at-once N] [--sbatch-line '#SBATCH ...']... [--dry-run]
+    every (algorithm, budget) config × seeds 0..K−1 as one Slurm job array of T tasks (default: one per config, at most 1,000);
+    each task runs its slice through the same runner into results/<NAME>/<algo>-<budget>/seed-<k>/ (a notebook grid: into the
+    notebook's own folders, so the notebook run afterwards reuses every seed; K defaults to the notebook's 20, 2 at smoke scale);
+    --dry-run prints the script
   dnas grid run-task --grid DIR --task K   what array task K runs (sbatch calls it)
   dnas grid status --grid DIR | --name NAME   per config: done, running, failed, missing seeds; queued tasks; failed tasks' errors
   dnas grid cancel --grid DIR | --name NAME   scancel the grid's arrays (finished seeds stay; resubmit to go on)
@@ -91,7 +95,8 @@ function parseOptions(argv: string[]) {
         experiment: { type: 'string' }, workers: { type: 'string' }, results: { type: 'string' }, 'latent-model': { type: 'string' }, options: { type: 'string' },
         beta: { type: 'string' }, steps: { type: 'string' }, seed: { type: 'string' }, scale: { type: 'string' }, capacity: { type: 'string' }, 'free-bits': { type: 'string' },
         name: { type: 'string' }, tasks: { type: 'string' }, slurm: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, partition: { type: 'string' }, time: { type: 'string' },
-        'cpus-per-task': { type: 'string' }, mem: { type: 'string' }, 'at-once': { type: 'string' }, 'sbatch-line': { type: 'string', multiple: true }, grid: { type: 'string' }, task: { type: 'string' } },
+        'cpus-per-task': { type: 'string' }, mem: { type: 'string' }, 'at-once': { type: 'string' }, 'sbatch-line': { type: 'string', multiple: true }, grid: { type: 'string' }, task: { type: 'string' },
+        notebook: { type: 'string' }, datasets: { type: 'string' } },
     });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
@@ -258,7 +263,7 @@ async function searchCommand(values: { space?: string; algo?: string; budget?: s
 
 type GridFlags = {
   space?: string; algo?: string; budget?: string; seeds?: string; options?: string; name?: string; tasks?: string; slurm?: boolean; 'dry-run'?: boolean; partition?: string; time?: string;
-  'cpus-per-task'?: string; mem?: string; 'at-once'?: string; 'sbatch-line'?: string[]; grid?: string; task?: string;
+  'cpus-per-task'?: string; mem?: string; 'at-once'?: string; 'sbatch-line'?: string[]; grid?: string; task?: string; notebook?: string; scale?: string; datasets?: string;
 };
 
 async function gridCommand(sub: string | undefined, values: GridFlags): Promise<unknown> {
@@ -277,29 +282,51 @@ async function gridCommand(sub: string | undefined, values: GridFlags): Promise<
   if (sub === 'cancel') return { cancelled: grids.cancelGrid(folder()) };
   if (sub !== 'submit') throw new UsageError(`unknown grid command: ${sub ?? '(none)'} (submit, run-task, status, cancel)`);
   if (values.slurm !== true) throw new UsageError('dnas grid submit needs --slurm (the one executor it hands grids to)');
-  for (const flag of ['name', 'space', 'algo', 'budget', 'seeds'] as const) {
-    if (values[flag] === undefined) throw new UsageError(`dnas grid submit needs --${flag}`);
-  }
-  const algos = values.algo!.split(',');
-  const budgets = values.budget!.split(',').map((b) => integerFlag('budget', b, 1)!);
-  const seeds = integerFlag('seeds', values.seeds, 1)!;
-  const algoOptions = values.options === undefined ? undefined : parseOptionsJson(values.options);
-  const grid = algos.flatMap((algo) => budgets.map((budget) => ({ label: algo, algo, budget, ...(algoOptions ? { algoOptions } : {}) })));
-  const jobs = grid.length * seeds;
-  const tasks = integerFlag('tasks', values.tasks, 1) ?? Math.min(jobs, 1000);
+  const { parts, seeds, name } = await gridToSubmit(values);
+  const jobs = parts.reduce((n, p) => n + p.grid.length, 0) * seeds;
+  const tasks = integerFlag('tasks', values.tasks, 1) ?? grids.defaultTasks(parts);
   const slurm = {
     partition: values.partition, time: values.time, cpusPerTask: integerFlag('cpus-per-task', values['cpus-per-task'], 1), memory: values.mem,
     atOnce: integerFlag('at-once', values['at-once'], 1), extra: values['sbatch-line'],
   };
   let prepared;
   try {
-    prepared = grids.prepareGrid({ name: values.name!, parts: [{ grid, space: values.space, experiment: values.name! }], seeds, tasks }, slurm);
+    prepared = grids.prepareGrid({ name, parts, seeds, tasks }, slurm);
   } catch (error) {
     if (error instanceof RangeError) throw new UsageError(error.message);
     throw error;
   }
   if (values['dry-run'] === true) return { dir: prepared.dir, jobs, tasks, script: prepared.script, submitted: null };
   return { dir: prepared.dir, jobs, tasks, submitted: grids.submitGrid(prepared.dir) };
+}
+
+/** The grid `dnas grid submit` was given: a notebook's by name, or (algorithms × budgets) from the search flags. */
+async function gridToSubmit(values: GridFlags): Promise<{ parts: import('../lib/experiments/grid').GridPart[]; seeds: number; name: string }> {
+  if (values.notebook !== undefined) {
+    const { notebookGrid, notebookSeeds, NOTEBOOK_GRIDS } = require('../lib/experiments/notebook-grids') as typeof import('../lib/experiments/notebook-grids');
+    if (!(NOTEBOOK_GRIDS as readonly string[]).includes(values.notebook)) throw new UsageError(`--notebook must be one of ${NOTEBOOK_GRIDS.join(', ')}: got ${JSON.stringify(values.notebook)}`);
+    if (values.scale !== 'smoke' && values.scale !== 'full') throw new UsageError(`--scale must be smoke or full: got ${JSON.stringify(values.scale)}`);
+    for (const flag of ['space', 'algo', 'budget', 'options'] as const) {
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} is for a grid of search flags, not --notebook ${values.notebook}`);
+    }
+    const datasets = values.datasets?.split(',').map((d) => d.trim()) as import('../lib/spaces/nasbench201/cost').Nb201Dataset[] | undefined;
+    const seeds = notebookSeeds(values.scale, integerFlag('seeds', values.seeds, 1) ?? 20);
+    let made;
+    try {
+      made = await notebookGrid(values.notebook, values.scale, { datasets });
+    } catch (error) {
+      if (error instanceof RangeError) throw new UsageError(error.message);
+      throw error;
+    }
+    return { parts: made.parts, seeds, name: values.name ?? made.gridName };
+  }
+  for (const flag of ['name', 'space', 'algo', 'budget', 'seeds'] as const) {
+    if (values[flag] === undefined) throw new UsageError(`dnas grid submit needs --${flag} (or --notebook NAME --scale S)`);
+  }
+  const budgets = values.budget!.split(',').map((b) => integerFlag('budget', b, 1)!);
+  const algoOptions = values.options === undefined ? undefined : parseOptionsJson(values.options);
+  const grid = values.algo!.split(',').flatMap((algo) => budgets.map((budget) => ({ label: algo, algo, budget, ...(algoOptions ? { algoOptions } : {}) })));
+  return { parts: [{ grid, space: values.space, experiment: values.name! }], seeds: integerFlag('seeds', values.seeds, 1)!, name: values.name! };
 }
 
 /** `--options`: a JSON object of algorithm settings. */

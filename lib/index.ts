@@ -72,6 +72,8 @@ export { runSeeds, type RunProgress } from './experiments/runner';
 export { startProgress, type Progress } from './report/progress';
 export { loadProblem, loadNasbench201Problem, PROBLEM_NAMES, NB201_PROBLEMS, type SearchProblem } from './experiments/problems';
 export { runGrid, runGrids, gridJobOrder, table1Grid, table1SampleGrid, table1Nb201Grid, TABLE1_METHODS, MODERN_BASELINES, VERDICT_BUDGETS, NB201_EVOLUTION_OPTIONS, NB201_TABLE1_BUDGETS, table3Grid, TABLE1_PAPER, TABLE3_PAPER, SMOKE_CONTROLLER_OPTIONS, SMOKE_LATENT_OPTIONS, LATENT_MODEL_ALGOS, DNAS_VARIANTS, type GridConfig, type GridRun, type GridPart } from './experiments/grid';
+export { notebookGrid, notebookSeeds, NOTEBOOK_GRIDS } from './experiments/notebook-grids';
+export { runGridOnSlurm, gridStatus, cancelGrid, gridFolder, type GridStatus } from './experiments/slurm-grid';
 export { gridTime, type GridTime, type GridTimeRow } from './experiments/grid-time';
 export { expectedBestOfK, expectedBestCurve, expectedReportOfBest } from './analysis/order-statistics';
 export { wilcoxonSignedRank, minimumDetectableDifference, type WilcoxonResult } from './analysis/wilcoxon';

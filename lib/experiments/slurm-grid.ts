@@ -30,6 +30,15 @@ export interface GridSpec {
   readonly workersPerTask: number;
 }
 
+/**
+ * Array tasks when none are asked for: one per configuration (each runs its share of the seeds,
+ * strided over the grid: slurm-array.ts), at most 1,000. A task costs a process start (a few
+ * seconds: the runtime, the tables, TF.js), so one per seed would cost more than short seeds take.
+ */
+export function defaultTasks(parts: readonly GridPart[]): number {
+  return Math.max(1, Math.min(parts.reduce((n, p) => n + p.grid.length, 0), 1000));
+}
+
 /** The files of a grid folder. */
 export const GRID_FILES = { spec: 'grid.json', script: 'array.sbatch', jobs: 'jobs.json', logs: 'slurm', errors: 'task-errors' } as const;
 
@@ -197,4 +206,57 @@ function readTaskErrors(dir: string): { task: number; error: string; at: string 
   if (!existsSync(folder)) return [];
   return readdirSync(folder).filter((f) => /^task-\d+\.json$/.test(f)).map((f) => readJsonObject(join(folder, f)) as { task: number; error?: string; at?: string })
     .filter((e): e is { task: number; error: string; at: string } => typeof e.error === 'string').sort((a, b) => a.task - b.task);
+}
+
+/** Options of runGridOnSlurm. */
+export interface RunGridOnSlurmOptions {
+  /** The grid folder's name (results/grids/<name>). */
+  readonly name: string;
+  readonly seeds: number;
+  /** Array tasks (default: defaultTasks, one per configuration). */
+  readonly tasks?: number;
+  readonly resultsDir?: string;
+  readonly slurm?: SlurmSettings;
+  /** Seconds between looks at the queue (default 10). */
+  readonly pollSeconds?: number;
+  /** Each look's status. */
+  readonly onStatus?: (status: GridStatus) => void;
+  /** Print a line whenever the count of finished seeds changes (default false). */
+  readonly progress?: boolean;
+}
+
+/**
+ * A grid run as a Slurm job array and waited for: prepared and submitted (nothing is submitted
+ * when every seed is done already), then polled until none of its tasks is queued. The seeds are
+ * then on disk where runGrids finds and reuses them.
+ * @returns the last status.
+ * @throws Error naming the failed tasks' errors, or the seeds still missing, when the array left
+ *   the queue without every seed done; what prepareGrid and submitGrid throw.
+ */
+export async function runGridOnSlurm(parts: readonly GridPart[], options: RunGridOnSlurmOptions): Promise<GridStatus> {
+  const jobs = gridJobs(parts, options).order.length;
+  const tasks = options.tasks ?? defaultTasks(parts);
+  const { dir } = prepareGrid({ name: options.name, parts, seeds: options.seeds, tasks, resultsDir: options.resultsDir }, options.slurm);
+  const notDone = (s: GridStatus) => s.configs.reduce((n, c) => n + c.running + c.failed + c.missing, 0);
+  let status = gridStatus(dir);
+  const submitted = notDone(status) > 0 ? submitGrid(dir) : null;
+  if (options.progress === true) console.log(submitted === null ? `slurm ${options.name}: every seed is done already` : `slurm ${options.name}: job ${submitted.jobId}, ${jobs} seeds in ${tasks} tasks`);
+  let printed = -1;
+  for (;;) {
+    status = gridStatus(dir);
+    options.onStatus?.(status);
+    const done = status.configs.reduce((n, c) => n + c.done, 0);
+    if (options.progress === true && done !== printed) {
+      console.log(`slurm ${options.name}: ${done} of ${jobs} seeds done, ${status.configs.reduce((n, c) => n + c.running, 0)} running`);
+      printed = done;
+    }
+    if (status.jobs.every((j) => j.queue.length === 0)) break;
+    await new Promise((resolve) => setTimeout(resolve, (options.pollSeconds ?? 10) * 1000));
+  }
+  const left = notDone(status);
+  if (left > 0) {
+    const errors = status.taskErrors.map((e) => `task ${e.task}: ${e.error}`).join('; ');
+    throw new Error(`the Slurm array of ${dir} ended with ${left} of ${jobs} seeds not done${errors === '' ? ' (no task reported an error: a task cancelled or past its time limit? see its log in slurm/)' : `: ${errors}`}; submit again to finish them`);
+  }
+  return status;
 }

@@ -53,13 +53,14 @@ describe('dnas grid', () => {
     const dry = dnasSync(['grid', 'submit', '--slurm', '--dry-run', '--name', 'dry', '--space', 'nb201', '--algo', 'random,re', '--budget', '10,20', '--seeds', '2', '--time', '10:00', '--sbatch-line', '#SBATCH --account=nas'], { DNAS_RESULTS_DIR: root });
     expect(dry.status, dry.stderr).toBe(0);
     const out = JSON.parse(dry.stdout) as { jobs: number; tasks: number; script: string; submitted: null };
-    expect([out.jobs, out.tasks, out.submitted]).toEqual([8, 8, null]);
+    // one task per configuration unless --tasks says otherwise
+    expect([out.jobs, out.tasks, out.submitted]).toEqual([8, 4, null]);
     expect(out.script).toContain('#SBATCH --time=10:00\n');
     expect(out.script).toContain('#SBATCH --account=nas\n');
     expect(existsSync(join(root, 'grids', 'dry', GRID_FILES.jobs))).toBe(false);
     for (const [args, message] of [
       [['grid', 'submit', '--name', 'x'], 'dnas grid submit needs --slurm'],
-      [['grid', 'submit', '--slurm', '--name', 'x', '--space', 'nb201', '--algo', 'random', '--budget', '10'], 'dnas grid submit needs --seeds'],
+      [['grid', 'submit', '--slurm', '--name', 'x', '--space', 'nb201', '--algo', 'random', '--budget', '10'], 'dnas grid submit needs --seeds (or --notebook NAME --scale S)'],
       [['grid', 'submit', '--slurm', '--name', 'x', '--space', 'nb201', '--algo', 'random', '--budget', '10', '--seeds', '2', '--time', '2h', '--dry-run'], 'time must be minutes, MM:SS'],
       [['grid', 'status'], 'dnas grid status needs --grid DIR or --name NAME'],
       [['grid', 'launch'], 'unknown grid command: launch'],

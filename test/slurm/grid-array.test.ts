@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runGrid, type GridConfig } from '../../lib/experiments/grid';
-import { gridStatus, type GridStatus } from '../../lib/experiments/slurm-grid';
+import { runGrid, runGrids, type GridConfig } from '../../lib/experiments/grid';
+import { gridStatus, runGridOnSlurm, type GridStatus } from '../../lib/experiments/slurm-grid';
 import { dnasSync, tempFolder } from '../faults/helpers';
 import { startCluster, type TestCluster } from './cluster';
 
@@ -98,6 +98,19 @@ describe('a grid as a Slurm job array', () => {
     expect(status.taskErrors).toHaveLength(1);
     expect(status.taskErrors[0].task).toBe(0);
     expect(status.taskErrors[0].error).toContain('holds a different config');
+  }, 120_000);
+
+  it('runGridOnSlurm (the notebooks\' executor "slurm") waits for the array; runGrids then reuses every seed; a second call submits nothing', async () => {
+    const root = tempFolder('slurm-notebook');
+    const parts = [{ grid: [{ label: 'random', algo: 'random', budget: 20 }], space: 'nb201', experiment: 'from-notebook' }];
+    const status = await runGridOnSlurm(parts, { name: 'from-notebook', seeds: 3, resultsDir: root, pollSeconds: 0.5 });
+    expect(status.configs.map((c) => c.done)).toEqual([3]);
+    const skipped: boolean[] = [];
+    const [runs] = await runGrids(parts, { seeds: 3, resultsDir: root, workers: 0, onProgress: (_c, p) => skipped.push(p.skipped) });
+    expect([runs[0].results.length, skipped]).toEqual([3, [true, true, true]]);
+    expect(gridStatus(status.dir).jobs).toHaveLength(1);
+    await runGridOnSlurm(parts, { name: 'from-notebook', seeds: 3, resultsDir: root, pollSeconds: 0.5 });
+    expect(gridStatus(status.dir).jobs).toHaveLength(1);
   }, 120_000);
 
   it('a submission Slurm refuses gives Slurm\'s error, at once', () => {
