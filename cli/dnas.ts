@@ -31,7 +31,7 @@ const USAGE = `usage:
     tfrecord: the official nasbench_only108.tfrecord (mean of 3 runs)
   dnas grid submit --slurm --name NAME --space S --algo A[,B...] --budget N[,M...] --seeds K [--tasks T] [--options JSON] [SLURM]
   dnas grid submit --slurm --notebook table1-nasbench101|table1-nasbench201|table3-ablation --scale smoke|full [--seeds K]
-      [--datasets cifar10,cifar100,imagenet16-120] [--name NAME] [--tasks T] [SLURM]
+      [--datasets cifar10,cifar100,imagenet16-120] [--sample-table true|false] [--name NAME] [--tasks T] [SLURM]
     SLURM: [--partition P] [--time T] [--cpus-per-task C] [--mem M] [--at-once N] [--sbatch-line '#SBATCH ...']... [--dry-run]
     every (algorithm, budget) config × seeds 0..K−1 as one Slurm job array of T tasks (default: one per config, at most 1,000);
     each task runs its slice through the same runner into results/<NAME>/<algo>-<budget>/seed-<k>/ (a notebook grid: into the
@@ -96,7 +96,7 @@ function parseOptions(argv: string[]) {
         beta: { type: 'string' }, steps: { type: 'string' }, seed: { type: 'string' }, scale: { type: 'string' }, capacity: { type: 'string' }, 'free-bits': { type: 'string' },
         name: { type: 'string' }, tasks: { type: 'string' }, slurm: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, partition: { type: 'string' }, time: { type: 'string' },
         'cpus-per-task': { type: 'string' }, mem: { type: 'string' }, 'at-once': { type: 'string' }, 'sbatch-line': { type: 'string', multiple: true }, grid: { type: 'string' }, task: { type: 'string' },
-        notebook: { type: 'string' }, datasets: { type: 'string' } },
+        notebook: { type: 'string' }, datasets: { type: 'string' }, 'sample-table': { type: 'string' } },
     });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
@@ -263,7 +263,7 @@ async function searchCommand(values: { space?: string; algo?: string; budget?: s
 
 type GridFlags = {
   space?: string; algo?: string; budget?: string; seeds?: string; options?: string; name?: string; tasks?: string; slurm?: boolean; 'dry-run'?: boolean; partition?: string; time?: string;
-  'cpus-per-task'?: string; mem?: string; 'at-once'?: string; 'sbatch-line'?: string[]; grid?: string; task?: string; notebook?: string; scale?: string; datasets?: string;
+  'cpus-per-task'?: string; mem?: string; 'at-once'?: string; 'sbatch-line'?: string[]; grid?: string; task?: string; notebook?: string; scale?: string; datasets?: string; 'sample-table'?: string;
 };
 
 async function gridCommand(sub: string | undefined, values: GridFlags): Promise<unknown> {
@@ -310,10 +310,12 @@ async function gridToSubmit(values: GridFlags): Promise<{ parts: import('../lib/
       if (values[flag] !== undefined) throw new UsageError(`--${flag} is for a grid of search flags, not --notebook ${values.notebook}`);
     }
     const datasets = values.datasets?.split(',').map((d) => d.trim()) as import('../lib/spaces/nasbench201/cost').Nb201Dataset[] | undefined;
+    const sample = values['sample-table'];
+    if (sample !== undefined && sample !== 'true' && sample !== 'false') throw new UsageError(`--sample-table must be true or false: got ${JSON.stringify(sample)}`);
     const seeds = notebookSeeds(values.scale, integerFlag('seeds', values.seeds, 1) ?? 20);
     let made;
     try {
-      made = await notebookGrid(values.notebook, values.scale, { datasets });
+      made = await notebookGrid(values.notebook, values.scale, { datasets, ...(sample === undefined ? {} : { sampleTable: sample === 'true' }) });
     } catch (error) {
       if (error instanceof RangeError) throw new UsageError(error.message);
       throw error;
