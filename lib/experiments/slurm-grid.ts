@@ -5,7 +5,7 @@
 // afterwards reuses every seed; finished seeds are skipped and interrupted ones resumed, so a
 // resubmission finishes a grid with the results of an uninterrupted local run.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeJsonAtomically, writeFileAtomically } from '../atomic-file';
 import { canonicalJson } from '../canonical-json';
@@ -61,7 +61,7 @@ export function prepareGrid(spec: Omit<GridSpec, 'version' | 'resultsDir' | 'wor
   const resultsDir = resolve(resultsRoot(spec.resultsDir));
   const full: GridSpec = { version: 1, name: spec.name, parts: spec.parts, seeds: spec.seeds, resultsDir, tasks: spec.tasks, workersPerTask: slurm.cpusPerTask ?? 1 };
   const jobs = gridJobs(full.parts, full).order.length;
-  arrayTaskJobs(jobs, full.tasks, 0);
+  arrayTaskJobs(jobs, full.tasks, 0); // refuses more tasks than jobs before anything is written
   const dir = gridFolder(full.name, resultsDir);
   const script = sbatchScript({
     ...slurm, jobName: `dnas-${full.name}`, tasks: full.tasks, logDir: join(dir, GRID_FILES.logs), workDir: projectRoot(),
@@ -99,9 +99,12 @@ export function submitGrid(dir: string): Submission {
   return submission;
 }
 
-/** The grid's spec, read back. @throws CorruptFileError naming the file. */
+/** The grid's spec, read back. @throws CorruptFileError naming the file; Error for another version. */
 export function readGridSpec(dir: string): GridSpec {
-  return readJsonObject(join(dir, GRID_FILES.spec)) as unknown as GridSpec;
+  const path = join(dir, GRID_FILES.spec);
+  const spec = readJsonObject(path) as unknown as GridSpec;
+  if (spec.version !== 1) throw new Error(`${path}: a grid spec of version ${String(spec.version)} (this code reads 1)`);
+  return spec;
 }
 
 function submissions(dir: string): Submission[] {
@@ -112,8 +115,8 @@ function submissions(dir: string): Submission[] {
 /**
  * Run array task `task` of a grid: its slice of the grid's jobs, on `workersPerTask` threads,
  * through the runner (finished seeds skipped, interrupted ones resumed, seed folders locked). A
- * failure is written to `task-errors/task-<k>.json` (read by gridStatus) and rethrown; a task that
- * later succeeds removes its error file.
+ * failure is written to `task-errors/task-<k>.json` (read by gridStatus) and rethrown; the task
+ * run again with success removes it.
  */
 export async function runArrayTask(dir: string, task: number): Promise<{ readonly jobs: number; readonly ran: number; readonly skipped: number }> {
   const spec = readGridSpec(dir);
@@ -123,7 +126,7 @@ export async function runArrayTask(dir: string, task: number): Promise<{ readonl
   const errorFile = join(dir, GRID_FILES.errors, `task-${task}.json`);
   try {
     const done = await runSeedJobs(jobs, Math.min(spec.workersPerTask, jobs.length));
-    if (existsSync(errorFile)) writeJsonAtomically(errorFile, { task, cleared: new Date().toISOString() });
+    rmSync(errorFile, { force: true });
     return { jobs: jobs.length, ran: done.filter((s) => !s.skipped).length, skipped: done.filter((s) => s.skipped).length };
   } catch (error) {
     mkdirSync(join(dir, GRID_FILES.errors), { recursive: true });
