@@ -86,6 +86,21 @@ describe('a grid as a Slurm job array', () => {
     expect(results(remote, 'cancelled', configs, 4)).toEqual(await local(configs, 'cancelled', 4));
   }, 180_000);
 
+  it('dnas grid cancel stops every task of the grid; status then counts the seeds left as missing', async () => {
+    const remote = tempFolder('slurm-grid-cancel');
+    const submit = grid(['submit', '--slurm', '--name', 'stopped', '--space', 'nb201', '--algo', 'bananas', '--budget', '60', '--seeds', '4', '--tasks', '2'], remote);
+    expect(submit.status, submit.stderr).toBe(0);
+    const { dir, submitted } = JSON.parse(submit.stdout) as { dir: string; submitted: { jobId: string } };
+    for (const started = Date.now(); gridStatus(dir).configs[0].running === 0 && Date.now() - started < 60_000; ) await new Promise((r) => setTimeout(r, 100));
+    const cancel = grid(['cancel', '--grid', dir], remote);
+    expect(cancel.status, cancel.stderr).toBe(0);
+    expect(JSON.parse(cancel.stdout)).toEqual({ cancelled: [submitted.jobId] });
+    const status = await finished(dir);
+    expect(status.configs[0].done).toBeLessThan(4);
+    expect(status.configs[0].running).toBe(0);
+    expect(status.configs[0].done + status.configs[0].missing).toBe(4);
+  }, 120_000);
+
   it('status names a failed task with its error, and counts its seeds failed, the other task\'s done', async () => {
     const remote = tempFolder('slurm-failed');
     // Seed 0 (task 0 of 2 runs seeds 0 and 2) holds another config: that task fails on it.
