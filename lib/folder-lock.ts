@@ -87,7 +87,7 @@ export async function lockFolder(dir: string, purpose: string): Promise<FolderLo
     });
   } catch (error) {
     if (isLocked(error)) {
-      for (let waited = 0; waited < OWNERLESS_GRACE_MS && readOwner(dir) === null && lockExists(dir); waited += OWNER_POLL_MS) {
+      for (let waited = 0; waited < OWNERLESS_GRACE_MS && awaitingOwner(dir); waited += OWNER_POLL_MS) {
         await new Promise((resolve) => setTimeout(resolve, OWNER_POLL_MS));
       }
     }
@@ -123,7 +123,7 @@ export function lockFolderSync(dir: string, purpose: string): FolderLock {
   } catch (error) {
     if (isLocked(error)) {
       const pause = new Int32Array(new SharedArrayBuffer(4));
-      for (let waited = 0; waited < OWNERLESS_GRACE_MS && readOwner(dir) === null && lockExists(dir); waited += OWNER_POLL_MS) {
+      for (let waited = 0; waited < OWNERLESS_GRACE_MS && awaitingOwner(dir); waited += OWNER_POLL_MS) {
         Atomics.wait(pause, 0, 0, OWNER_POLL_MS);
       }
     }
@@ -171,8 +171,9 @@ function isLocked(error: unknown): boolean {
   return (error as { code?: string }).code === 'ELOCKED';
 }
 
-function lockExists(dir: string): boolean {
-  return existsSync(join(dir, LOCK_DIR));
+/** A lock is there but its owner file is not (yet): the holder is between its mkdir and naming itself, or died there. */
+function awaitingOwner(dir: string): boolean {
+  return existsSync(join(dir, LOCK_DIR)) && readOwner(dir) === null;
 }
 
 function lockedError(dir: string, error: unknown): unknown {

@@ -238,7 +238,7 @@ export async function runSeed(job: SeedJob): Promise<SeedSummary> {
   dropCutRow(logPath);
   const controller = new AbortController();
   const checkpointPath = join(job.dir, SEED_FILES.checkpoint);
-  const found = readCheckpoint(checkpointPath, algorithm.name, countQueryLogRows(logPath));
+  const found = readCheckpoint(checkpointPath, algorithm.name, logPath);
   // The rows a checkpoint stands for are not read back: they are neither replayed nor held in memory.
   const log = QueryLog.open(logPath, { skipRows: found.checkpoint?.proposals ?? 0 });
   const sink = new ReplayingSink(log, logPath, checkpointPath, () => {
@@ -288,7 +288,7 @@ export async function runSeed(job: SeedJob): Promise<SeedSummary> {
  * checkpoint of another version or algorithm, one ahead of the log, a damaged file: the run then
  * replays from the first query, which gives the same result, only slower).
  */
-function readCheckpoint(path: string, algorithm: string, logRows: number): { checkpoint: SearchCheckpoint | null; ignored: string | null } {
+function readCheckpoint(path: string, algorithm: string, logPath: string): { checkpoint: SearchCheckpoint | null; ignored: string | null } {
   if (!existsSync(path)) return { checkpoint: null, ignored: null };
   let value: unknown;
   try {
@@ -297,7 +297,8 @@ function readCheckpoint(path: string, algorithm: string, logRows: number): { che
     if (!(error instanceof CorruptFileError)) throw error;
     return { checkpoint: null, ignored: `${path}: ${error.corrupt.reason}` };
   }
-  const why = unusableCheckpoint(value, algorithm, logRows);
+  // The log is counted only when there is a checkpoint to check against it.
+  const why = unusableCheckpoint(value, algorithm, countQueryLogRows(logPath));
   return why === null ? { checkpoint: value as SearchCheckpoint, ignored: null } : { checkpoint: null, ignored: `${path}: ${why}` };
 }
 

@@ -12,8 +12,8 @@ import { canonicalJson } from '../canonical-json';
 import { lockIsLive } from '../folder-lock';
 import { readJsonObject } from '../json-file';
 import { checkFolderName, projectRoot, resultsRoot } from '../project-folders';
-import { gridJobs, type GridPart } from './grid';
-import { runSeedJobs, SEED_FILES } from './runner';
+import { gridJobs, type GridJobs, type GridPart } from './grid';
+import { runSeedJobs, SEED_FILES, type Provenance } from './runner';
 import { arrayTaskJobs, sbatchScript, type SbatchOptions } from './slurm-array';
 
 /** What a grid folder's `grid.json` holds: everything a task needs to rebuild the grid's job list. */
@@ -39,6 +39,12 @@ export function defaultTasks(parts: readonly GridPart[]): number {
   return Math.max(1, Math.min(parts.reduce((n, p) => n + p.grid.length, 0), 1000));
 }
 
+/**
+ * Provenance for job lists that are only listed (status, checks), never run: a run records its own
+ * (runArrayTask), and listing needs neither git nor the installed packages' versions.
+ */
+const LISTED_ONLY: Provenance = { node: process.version, packages: {}, gitCommit: null };
+
 /** The files of a grid folder. */
 export const GRID_FILES = { spec: 'grid.json', script: 'array.sbatch', jobs: 'jobs.json', logs: 'slurm', errors: 'task-errors' } as const;
 
@@ -57,11 +63,11 @@ export type SlurmSettings = Pick<SbatchOptions, 'partition' | 'time' | 'cpusPerT
  * @returns the folder and the script.
  * @throws RangeError for a bad grid or Slurm setting; Error when the folder holds another grid.
  */
-export function prepareGrid(spec: Omit<GridSpec, 'version' | 'resultsDir' | 'workersPerTask'> & { readonly resultsDir?: string }, slurm: SlurmSettings = {}): { readonly dir: string; readonly script: string; readonly spec: GridSpec } {
+export function prepareGrid(spec: Omit<GridSpec, 'version' | 'resultsDir' | 'workersPerTask'> & { readonly resultsDir?: string }, slurm: SlurmSettings = {}): { readonly dir: string; readonly script: string; readonly spec: GridSpec; readonly jobs: GridJobs } {
   const resultsDir = resolve(resultsRoot(spec.resultsDir));
   const full: GridSpec = { version: 1, name: spec.name, parts: spec.parts, seeds: spec.seeds, resultsDir, tasks: spec.tasks, workersPerTask: slurm.cpusPerTask ?? 1 };
-  const jobs = gridJobs(full.parts, full).order.length;
-  arrayTaskJobs(jobs, full.tasks, 0); // refuses more tasks than jobs before anything is written
+  const jobs = gridJobs(full.parts, full, LISTED_ONLY);
+  arrayTaskJobs(jobs.order.length, full.tasks, 0); // refuses more tasks than jobs before anything is written
   const dir = gridFolder(full.name, resultsDir);
   const script = sbatchScript({
     ...slurm, jobName: `dnas-${full.name}`, tasks: full.tasks, logDir: join(dir, GRID_FILES.logs), workDir: projectRoot(),
@@ -74,7 +80,7 @@ export function prepareGrid(spec: Omit<GridSpec, 'version' | 'resultsDir' | 'wor
   mkdirSync(join(dir, GRID_FILES.logs), { recursive: true });
   writeJsonAtomically(specPath, full);
   writeFileAtomically(join(dir, GRID_FILES.script), script);
-  return { dir, script, spec: full };
+  return { dir, script, spec: full, jobs };
 }
 
 /** A submission of a grid's array. */
@@ -159,10 +165,13 @@ export interface GridStatus {
   readonly taskErrors: readonly { readonly task: number; readonly error: string; readonly at: string }[];
 }
 
-/** The grid's state, from its seed folders, its task error files and squeue. */
-export function gridStatus(dir: string): GridStatus {
+/**
+ * The grid's state, from its seed folders, its task error files and squeue. `jobs`: the grid's job
+ * list when the caller has it (runGridOnSlurm polls with the one it made), else listed from the spec.
+ */
+export function gridStatus(dir: string, jobs?: GridJobs): GridStatus {
   const spec = readGridSpec(dir);
-  const { cells, order } = gridJobs(spec.parts, spec);
+  const { cells, order } = jobs ?? gridJobs(spec.parts, spec, LISTED_ONLY);
   const taskErrors = readTaskErrors(dir);
   const failedJobs = new Set(taskErrors.flatMap((e) => arrayTaskJobs(order.length, spec.tasks, e.task).map((i) => `${order[i].cell}/${order[i].seed}`)));
   const configs = cells.map((c, cell) => {
@@ -237,16 +246,17 @@ export interface RunGridOnSlurmOptions {
  *   the queue without every seed done; what prepareGrid and submitGrid throw.
  */
 export async function runGridOnSlurm(parts: readonly GridPart[], options: RunGridOnSlurmOptions): Promise<GridStatus> {
-  const jobs = gridJobs(parts, options).order.length;
   const tasks = options.tasks ?? defaultTasks(parts);
-  const { dir } = prepareGrid({ name: options.name, parts, seeds: options.seeds, tasks, resultsDir: options.resultsDir }, options.slurm);
+  const prepared = prepareGrid({ name: options.name, parts, seeds: options.seeds, tasks, resultsDir: options.resultsDir }, options.slurm);
+  const { dir } = prepared;
+  const jobs = prepared.jobs.order.length;
   const notDone = (s: GridStatus) => s.configs.reduce((n, c) => n + c.running + c.failed + c.missing, 0);
-  let status = gridStatus(dir);
+  let status = gridStatus(dir, prepared.jobs);
   const submitted = notDone(status) > 0 ? submitGrid(dir) : null;
   if (options.progress === true) console.log(submitted === null ? `slurm ${options.name}: every seed is done already` : `slurm ${options.name}: job ${submitted.jobId}, ${jobs} seeds in ${tasks} tasks`);
   let printed = -1;
   for (;;) {
-    status = gridStatus(dir);
+    status = gridStatus(dir, prepared.jobs);
     options.onStatus?.(status);
     const done = status.configs.reduce((n, c) => n + c.done, 0);
     if (options.progress === true && done !== printed) {

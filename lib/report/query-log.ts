@@ -1,7 +1,7 @@
 // The query log: one row per benchmark query, kept in memory and appended to a CSV row by row
 // so an interrupted run loses nothing; a finished log can be gzipped. It never queries
 // benchmarks or decides budgets itself.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -92,7 +92,7 @@ export class QueryLog implements QuerySink {
   static open(path: string, options: QueryLogOptions = {}): QueryLog {
     const skip = options.skipRows ?? 0;
     if (!Number.isInteger(skip) || skip < 0) throw new RangeError(`skipRows must be an integer ≥ 0: got ${skip}`);
-    if (!existsSync(path) || readFileSync(path).length === 0) {
+    if (!existsSync(path) || statSync(path).size === 0) {
       if (skip > 0) throw new DataFileError(path, `${path}: no rows to skip ${skip} of (the file is missing or empty)`);
       mkdirSync(dirname(path), { recursive: true });
       appendFileSync(path, `${QUERY_LOG_COLUMNS.join(',')}\n`);

@@ -219,10 +219,7 @@ export class SearchSession<C, R extends BenchmarkRecord = BenchmarkRecord> {
     for (const { tokens, key } of from.queried) {
       const cell = this.space.decode(tokens);
       if (cell === null || this.space.key(cell) !== key) throw new Error(`checkpoint cell ${key} decodes to ${cell === null ? 'no valid cell' : this.space.key(cell)}`);
-      const record = this.benchmark.recall(cell);
-      this.evaluated.push({ cell, key, record });
-      const previous = this.curve.length > 0 ? this.curve[this.curve.length - 1] : -Infinity;
-      this.curve.push(Math.max(previous, record.searchAccuracy));
+      this.charge(cell, key, this.benchmark.recall(cell));
     }
     this.proposalCount = from.proposals;
     this.outOfDomainCount = from.outOfDomain;
@@ -295,12 +292,17 @@ export class SearchSession<C, R extends BenchmarkRecord = BenchmarkRecord> {
       return { outcome: 'repeat', key, record };
     }
     this.freeStreak = 0;
-    this.evaluated.push({ cell, key, record });
+    this.charge(cell, key, record);
     const tag = origin ?? 'main';
     this.byOrigin[tag] = (this.byOrigin[tag] ?? 0) + 1;
+    return { outcome: 'new', key, record };
+  }
+
+  /** A distinct cell paid for (or recalled on resume): the history and the best-so-far curve grow by one. */
+  private charge(cell: C, key: string, record: R): void {
+    this.evaluated.push({ cell, key, record });
     const previous = this.curve.length > 0 ? this.curve[this.curve.length - 1] : -Infinity;
     this.curve.push(Math.max(previous, record.searchAccuracy));
-    return { outcome: 'new', key, record };
   }
 
   /** The run so far as a SearchResult (call it when `done`). */
