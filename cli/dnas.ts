@@ -283,7 +283,6 @@ async function gridCommand(sub: string | undefined, values: GridFlags): Promise<
   if (sub !== 'submit') throw new UsageError(`unknown grid command: ${sub ?? '(none)'} (submit, run-task, status, cancel)`);
   if (values.slurm !== true) throw new UsageError('dnas grid submit needs --slurm (the one executor it hands grids to)');
   const { parts, seeds, name } = await gridToSubmit(values);
-  const jobs = parts.reduce((n, p) => n + p.grid.length, 0) * seeds;
   const tasks = integerFlag('tasks', values.tasks, 1) ?? grids.defaultTasks(parts);
   const slurm = {
     partition: values.partition, time: values.time, cpusPerTask: integerFlag('cpus-per-task', values['cpus-per-task'], 1), memory: values.mem,
@@ -296,6 +295,8 @@ async function gridCommand(sub: string | undefined, values: GridFlags): Promise<
     if (error instanceof RangeError) throw new UsageError(error.message);
     throw error;
   }
+  // Seed jobs the array runs (a seed filled from a larger budget's snapshots is not one).
+  const jobs = prepared.jobs.order.length;
   if (values['dry-run'] === true) return { dir: prepared.dir, jobs, tasks, script: prepared.script, submitted: null };
   return { dir: prepared.dir, jobs, tasks, submitted: grids.submitGrid(prepared.dir) };
 }

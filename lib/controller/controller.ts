@@ -51,6 +51,8 @@ export interface ControllerTrainingState {
   /** Adam's named tensors (empty before the first step). */
   readonly optimizer: readonly { name: string; shape: number[]; values: Float32Array }[];
   readonly steps: number;
+  /** The target normalisation the last `train` call set (predictions depend on it); absent: left as it is on restore. */
+  readonly normalisation?: { readonly accuracy: Normalisation; readonly flops: Normalisation | null };
 }
 
 /** Mean and standard deviation used to normalise a target (saved with the model). */
@@ -249,7 +251,7 @@ export class Controller {
    * normalisation is not in it: every `train` call sets it afresh from its data.
    */
   async trainingState(): Promise<ControllerTrainingState> {
-    return { weights: this.weightValues(), optimizer: await this.optimizerState(), steps: this.steps };
+    return { weights: this.weightValues(), optimizer: await this.optimizerState(), steps: this.steps, normalisation: this.norm };
   }
 
   /** Put back a `trainingState` of a controller with the same config: training then goes on exactly. */
@@ -257,6 +259,7 @@ export class Controller {
     this.setWeightValues(state.weights);
     if (state.optimizer.length > 0) await this.restoreOptimizer(state.optimizer, state.steps);
     else this.steps = state.steps;
+    if (state.normalisation !== undefined) this.norm = state.normalisation;
   }
 
   /** Replace every weight's values by those of `values` (same names and shapes, e.g. a checkpoint). */

@@ -3,7 +3,13 @@
 // resumable, results on disk).
 // No statistics here: lib/analysis summarises what this returns.
 import type { SearchResult } from '../search/search';
+import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { canonicalJson } from '../canonical-json';
+import { resultsRoot } from '../project-folders';
 import { startProgress } from '../report/progress';
+import { createAlgorithm } from '../search/algorithms';
 import { currentProvenance, defaultWorkers, runSeedJobs, seedJobs, type Provenance, type RunProgress, type SeedJob, type SeedSummary } from './runner';
 
 /** One cell of a grid: an algorithm at a budget with its options, and a label for tables. */
@@ -184,6 +190,8 @@ export interface RunGridOptions {
   readonly progress?: boolean;
   /** Each finished seed, with its config and that config's count so far. */
   readonly onProgress?: (config: GridConfig, progress: RunProgress) => void;
+  /** Fill an anytime search's smaller budgets from snapshots of its largest (default true; see gridJobs). */
+  readonly deriveBudgets?: boolean;
 }
 
 /**
@@ -205,7 +213,7 @@ export async function runGrid(grid: readonly GridConfig[], options: RunGridOptio
  * @throws as runSeeds (checked for every config before any job starts); the first job's failure.
  */
 export async function runGrids(parts: readonly GridPart[], options: RunGridOptions): Promise<GridRun[][]> {
-  const { cells, order } = gridJobs(parts, options);
+  const { cells, order, trainingMemo } = gridJobs(parts, options);
   const total = order.length;
   const label = parts.map((p) => p.experiment).join(', ');
   const bar = options.progress === true && total > 0 ? startProgress(label, total) : null;
@@ -218,14 +226,24 @@ export async function runGrids(parts: readonly GridPart[], options: RunGridOptio
       const config = cells[cell].config;
       bar?.tick(++finished, configName(config));
       options.onProgress?.(config, { done: ++done[cell], total: cells[cell].jobs.length, seed: summary.seed, skipped: summary.skipped, etaSeconds: null });
+      // The seeds it filled from snapshots, in the order of its job's `derived` (the derived cells in grid order).
+      const filled = cells.flatMap((c, i) => (c.derivedFrom === cell ? [i] : []));
+      summary.derived?.forEach((d, k) => options.onProgress?.(cells[filled[k]].config, { done: ++done[filled[k]], total: cells[filled[k]].jobs.length, seed: d.seed, skipped: d.skipped, etaSeconds: null }));
     });
   } catch (error) {
     bar?.finish(`failed after ${finished} of ${total}`);
     throw error;
   }
   bar?.finish();
+  // Every seed is finished: what is left in the memo would only be read by a rerun, which reuses the seeds instead.
+  if (trainingMemo !== null) rmSync(trainingMemo, { recursive: true, force: true });
   const bySeed = cells.map((c) => new Array<SeedSummary>(c.jobs.length));
   order.forEach(({ cell, seed }, index) => (bySeed[cell][seed] = summaries[index]));
+  cells.forEach((c, i) => {
+    if (c.derivedFrom === undefined) return;
+    const source = cells[c.derivedFrom];
+    c.jobs.forEach((job, seed) => (bySeed[i][seed] = bySeed[c.derivedFrom!][seed].derived![source.jobs[seed].derived!.findIndex((d) => d.dir === job.dir)]));
+  });
   return parts.map((_, p) => cells.flatMap((c, i) => (c.part !== p ? [] : [{
     config: c.config,
     results: bySeed[i].map((s) => s.result),
@@ -236,25 +254,90 @@ export async function runGrids(parts: readonly GridPart[], options: RunGridOptio
 
 /** A grid's configs with their seed jobs (grid order), and the jobs' start order. */
 export interface GridJobs {
-  readonly cells: readonly { readonly part: number; readonly config: GridConfig; readonly experiment: string; readonly jobs: readonly SeedJob[] }[];
-  /** (cell, seed) pairs in start order (gridJobOrder). */
+  readonly cells: readonly GridCell[];
+  /** (cell, seed) pairs in start order (gridJobOrder); cells filled by another's snapshots have none. */
   readonly order: readonly { readonly cell: number; readonly seed: number }[];
+  /** The folder of the training memo its jobs share (null: none share one); runGrids removes it when the grid is done. */
+  readonly trainingMemo: string | null;
+}
+
+/** One config of a grid with its seed jobs. */
+export interface GridCell {
+  readonly part: number;
+  readonly config: GridConfig;
+  readonly experiment: string;
+  readonly jobs: readonly SeedJob[];
+  /**
+   * The cell whose jobs fill this one's seeds from snapshots (the same anytime search at a larger
+   * budget: budget-snapshot.ts), its seed k's job listing this cell's seed k in `derived`; absent: run on its own.
+   */
+  readonly derivedFrom?: number;
 }
 
 /**
  * Every (config, seed) job of several grids, each config checked (runSeeds' rules) and its folder
  * named, and their start order; nothing is run. runGrids runs them on one pool; a Slurm array
- * task runs its slice of the same order (slurm-array.ts).
+ * task runs its slice of the same order (slurm-array.ts). With `deriveBudgets` (default true), an
+ * anytime search that a part runs with the same options at several budgets runs only at the
+ * largest, and fills the others' seeds from its snapshots (the same results as running each).
  * @throws as runSeeds for a bad config.
  */
-export function gridJobs(parts: readonly GridPart[], options: { readonly seeds: number; readonly resultsDir?: string }, provenance: Provenance = currentProvenance()): GridJobs {
+export function gridJobs(parts: readonly GridPart[], options: { readonly seeds: number; readonly resultsDir?: string; readonly deriveBudgets?: boolean }, provenance: Provenance = currentProvenance()): GridJobs {
   const seeds = Array.from({ length: options.seeds }, (_, i) => i);
-  const cells = parts.flatMap((part, p) => part.grid.map((config) => {
+  const listed = parts.flatMap((part, p) => part.grid.map((config): GridCell => {
     const experiment = config.label === config.algo ? part.experiment : `${part.experiment}-${slug(config.label)}`;
     const { jobs } = seedJobs({ space: part.space ?? 'nb101', algo: config.algo, budget: config.budget, algoOptions: config.algoOptions ?? {}, seeds, experiment, resultsDir: options.resultsDir }, provenance);
     return { part: p, config, experiment, jobs };
   }));
-  return { cells, order: gridJobOrder(cells.map((c) => ({ algo: c.config.algo, budget: c.config.budget, seeds: c.jobs.length }))) };
+  const derived = options.deriveBudgets === false ? listed : withDerivedBudgets(listed);
+  const trainingMemo = join(resultsRoot(options.resultsDir), '.training-memo', createHash('sha256').update(canonicalJson(parts.map((p) => [p.space ?? 'nb101', p.experiment]))).digest('hex').slice(0, 16));
+  const { cells, shared } = withSharedTraining(derived, trainingMemo);
+  return { cells, order: gridJobOrder(cells.map((c) => ({ algo: c.config.algo, budget: c.config.budget, seeds: c.derivedFrom === undefined ? c.jobs.length : 0 }))), trainingMemo: shared ? trainingMemo : null };
+}
+
+/**
+ * The cells with a training memo offered where two or more configs of a part, at the same budget,
+ * declare the same `sharedTraining` (NAO and SemiNAS): their jobs get `trainingMemo`.
+ */
+function withSharedTraining(cells: readonly GridCell[], dir: string): { cells: GridCell[]; shared: boolean } {
+  const groups = new Map<string, number[]>();
+  cells.forEach((c, i) => {
+    const signature = createAlgorithm(c.config.algo, c.config.algoOptions ?? {}).sharedTraining;
+    if (signature === undefined || c.derivedFrom !== undefined) return;
+    const key = `${c.part}\u0000${c.config.budget}\u0000${signature}`;
+    groups.set(key, [...(groups.get(key) ?? []), i]);
+  });
+  const out: GridCell[] = [...cells];
+  let shared = false;
+  for (const members of groups.values()) {
+    if (members.length < 2) continue;
+    shared = true;
+    for (const i of members) out[i] = { ...cells[i], jobs: cells[i].jobs.map((job) => ({ ...job, trainingMemo: dir })) };
+  }
+  return { cells: out, shared };
+}
+
+/**
+ * The cells with each anytime search's smaller budgets derived from its largest: cells of one part
+ * with the same algorithm and options (key order aside) form a group; the largest budget's jobs list
+ * the others' seed folders in `derived`, and those cells name it in `derivedFrom`.
+ */
+function withDerivedBudgets(cells: readonly GridCell[]): GridCell[] {
+  const groups = new Map<string, number[]>();
+  cells.forEach((c, i) => {
+    if (createAlgorithm(c.config.algo, c.config.algoOptions ?? {}).anytime !== true) return;
+    const key = `${c.part}\u0000${c.config.algo}\u0000${canonicalJson(c.config.algoOptions ?? {})}`;
+    groups.set(key, [...(groups.get(key) ?? []), i]);
+  });
+  const out: GridCell[] = [...cells];
+  for (const members of groups.values()) {
+    const source = members.reduce((a, b) => (cells[b].config.budget > cells[a].config.budget ? b : a));
+    const derived = members.filter((i) => cells[i].config.budget < cells[source].config.budget);
+    if (derived.length === 0) continue;
+    for (const i of derived) out[i] = { ...cells[i], derivedFrom: source };
+    out[source] = { ...cells[source], jobs: cells[source].jobs.map((job, seed) => ({ ...job, derived: derived.map((i) => ({ budget: cells[i].config.budget, dir: cells[i].jobs[seed].dir })) })) };
+  }
+  return out;
 }
 
 /**

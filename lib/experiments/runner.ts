@@ -7,33 +7,25 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { writeJsonAtomically } from '../atomic-file';
-import { holdsLock, lockFolder, readOwner, type FolderLock } from '../folder-lock';
+import { lockFolder, type FolderLock } from '../folder-lock';
 import { CorruptFileError, readJsonObject } from '../json-file';
 import { runOnWorkerPool } from '../worker-pool';
 import { checkFolderName, resultsRoot } from '../project-folders';
 import type { QueryEvent, QuerySink } from '../benchmarks/tabular';
 import { Rng } from '../random';
-import { COMPRESSED_LOG_SUFFIX, compressQueryLog, countQueryLogRows, QueryLog, type QueryLogRow } from '../report/query-log';
+import { compressQueryLog, countQueryLogRows, QueryLog, type QueryLogRow } from '../report/query-log';
 import { gitState, packageVersions } from '../report/run-context';
 import { createAlgorithm } from '../search/algorithms';
 import { loadProblem, PROBLEM_CELLS, PROBLEM_NAMES, probeSet } from './problems';
 import { runSearch, type SearchResult } from '../search/search';
 import { unusableCheckpoint, type SearchCheckpoint, type SearchCheckpoints } from '../search/search-checkpoint';
-import { canonicalJson } from '../canonical-json';
+import type { BudgetSnapshot } from '../search/budget-snapshot';
+import { writeDerivedSeed, type DerivedSeed, type SnapshotSource, type TakenSnapshot } from './derived-seed';
+import { checkStillHeld, claimFolder, readFinished, SEED_FILES } from './seed-folder';
+import { folderTrainingMemo } from './training-memo-folder';
 
-/**
- * File names inside a seed folder. `log` is the plain CSV of a running or interrupted seed;
- * once the seed finishes it becomes `finishedLog` (gzipped, same rows: read it with readQueryLog).
- */
-export const SEED_FILES = {
-  config: 'config.json',
-  manifest: 'manifest.json',
-  log: 'query-log.csv',
-  finishedLog: `query-log.csv${COMPRESSED_LOG_SUFFIX}`,
-  result: 'result.json',
-  /** The last round-boundary checkpoint of a running or interrupted seed (search-checkpoint.ts); removed when it finishes. */
-  checkpoint: 'checkpoint.json',
-} as const;
+export { SEED_FILES } from './seed-folder';
+
 
 /** What defines a run besides its seed; equal configs ⇒ a finished seed may be reused. */
 export interface SeedRunConfig {
@@ -69,6 +61,8 @@ export interface SeedSummary {
   readonly resumedQueries: number;
   /** The benchmark file searched, and the report metric's file where it is another (from the manifest when skipped). */
   readonly dataFiles: readonly string[];
+  /** The seeds of `SeedJob.derived`, in that order (absent when the job had none). */
+  readonly derived?: readonly SeedSummary[];
 }
 
 /** A unit of work for runSeed (plain data: it is posted to worker threads). */
@@ -87,6 +81,13 @@ export interface SeedJob {
    * still the holder before it writes its finished files. Absent: the caller holds no lock.
    */
   readonly lockToken?: string;
+  /**
+   * The same seed at smaller budgets, filled from snapshots of this run (only for an anytime
+   * algorithm: budget-snapshot.ts); absent: none.
+   */
+  readonly derived?: readonly DerivedSeed[];
+  /** The folder of the grid's training memo (training-memo-folder.ts) this seed may share trainings through; absent: none. */
+  readonly trainingMemo?: string;
 }
 
 /** Progress after each finished seed. */
@@ -195,33 +196,69 @@ export async function runSeedJobs(jobs: readonly SeedJob[], workers: number, onD
   if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`workers must be an integer ≥ 0: got ${workers}`);
   // Each seed folder is locked on this thread (whose event loop refreshes the lock) from just before
   // its job starts until it is done, so a second run on the same folder is refused, never interleaved.
-  const held = new Map<number, FolderLock>();
-  const lock = async (index: number, job: SeedJob): Promise<SeedJob> => {
+  // The folders of a job's derived seeds are locked with it.
+  const held = new Map<number, FolderLock[]>();
+  const lockOne = async (index: number, dir: string, budget: number, seed: number, config: SeedRunConfig): Promise<string | undefined> => {
     // A finished seed is only read: no lock (and no lock files written and removed for each reused seed).
-    if (existsSync(join(job.dir, SEED_FILES.result))) return job;
-    const folderLock = await lockFolder(job.dir, `${job.config.space} ${job.config.algo}-${job.config.budget} seed ${job.seed}`);
-    held.set(index, folderLock);
-    return { ...job, lockToken: folderLock.owner.token };
+    if (existsSync(join(dir, SEED_FILES.result))) return undefined;
+    const folderLock = await lockFolder(dir, `${config.space} ${config.algo}-${budget} seed ${seed}`);
+    held.set(index, [...(held.get(index) ?? []), folderLock]);
+    return folderLock.owner.token;
+  };
+  const lock = async (index: number, job: SeedJob): Promise<SeedJob> => {
+    const lockToken = await lockOne(index, job.dir, job.config.budget, job.seed, job.config);
+    let derived: DerivedSeed[] | undefined;
+    for (const d of job.derived ?? []) (derived ??= []).push({ ...d, lockToken: await lockOne(index, d.dir, d.budget, job.seed, job.config) });
+    return { ...job, ...(lockToken === undefined ? {} : { lockToken }), ...(derived === undefined ? {} : { derived }) };
   };
   const done = (index: number, summary: SeedSummary): void => {
-    const folderLock = held.get(index);
+    const locks = held.get(index) ?? [];
     held.delete(index);
-    void folderLock?.release();
+    for (const folderLock of locks) void folderLock.release();
     onDone(index, summary);
   };
   try {
     return workers === 0 ? await runInline(jobs, lock, done) : await runOnWorkers(jobs, workers, lock, done, options.recycleWorkers ?? true);
   } finally {
-    await Promise.all([...held.values()].map((l) => l.release()));
+    await Promise.all([...held.values()].flat().map((l) => l.release()));
   }
 }
 
 /**
- * Run (or skip, or resume) one seed on this thread: see runSeeds for the resume rule.
+ * Run (or skip, or resume) one seed on this thread: see runSeeds for the resume rule. With
+ * `job.derived`, the seed's folders at those smaller budgets are filled too: from snapshots of this
+ * run (derived-seed.ts) where it took them, else by running each on its own (the run was finished
+ * before, or resumed from a checkpoint past that budget).
  * @throws Error when the folder holds another config; ReplayMismatchError; the algorithm's errors;
  *   SearchAbortedError when `stopAfter` is reached.
  */
 export async function runSeed(job: SeedJob): Promise<SeedSummary> {
+  const derived = job.derived ?? [];
+  const open = derived.filter((target) => !existsSync(join(target.dir, SEED_FILES.result)));
+  const run = await runOneSeed(job, open.map((target) => target.budget));
+  if (derived.length === 0) return run.summary;
+  const summaries: SeedSummary[] = [];
+  for (const target of derived) {
+    const snapshot = run.snapshots.find((s) => s.budget === target.budget);
+    const stored = { ...run.stored, budget: target.budget };
+    summaries.push(snapshot === undefined || run.source === null
+      ? (await runOneSeed({ ...job, config: { ...job.config, budget: target.budget }, dir: target.dir, lockToken: target.lockToken, derived: undefined }, [])).summary
+      : writeDerivedSeed(target, job.seed, stored, snapshot, run.source));
+  }
+  return { ...run.summary, derived: summaries };
+}
+
+/** One seed run (or read back when finished), with the snapshots it took at `snapshotBudgets`. */
+interface SeedRun {
+  readonly summary: SeedSummary;
+  /** The config.json it stores. */
+  readonly stored: Record<string, unknown>;
+  readonly snapshots: readonly TakenSnapshot[];
+  /** Where the snapshots' rows are: null when nothing was run (the seed was finished before). */
+  readonly source: SnapshotSource | null;
+}
+
+async function runOneSeed(job: SeedJob, snapshotBudgets: readonly number[]): Promise<SeedRun> {
   const problem = await loadProblem(job.config.space);
   const algorithm = createAlgorithm(job.config.algo, job.config.algoOptions);
   // The report metric's file is part of the config where it is a second file (nb101-30k): a finished
@@ -230,8 +267,8 @@ export async function runSeed(job: SeedJob): Promise<SeedSummary> {
   const stored = { ...job.config, settings: algorithm.settings, seed: job.seed, dataSha256: problem.dataSha256, ...reportData };
   mkdirSync(job.dir, { recursive: true });
   claimFolder(join(job.dir, SEED_FILES.config), stored);
-  const finished = readFinished(job);
-  if (finished !== null) return finished;
+  const finished = readFinished(job.dir, job.seed);
+  if (finished !== null) return { summary: finished, stored, snapshots: [], source: null };
   const startedAt = new Date();
   const started = performance.now();
   const logPath = join(job.dir, SEED_FILES.log);
@@ -269,18 +306,22 @@ export async function runSeed(job: SeedJob): Promise<SeedSummary> {
     },
   };
   const benchmark = problem.makeBenchmark({ budget: job.config.budget, log: sink });
-  const result = await runSearch(algorithm, { space: problem.space, benchmark, rng: new Rng(job.seed), budget: job.config.budget, signal: controller.signal, probe: () => probeSet(problem), checkpoints });
+  const taken: TakenSnapshot[] = [];
+  const snapshots = snapshotBudgets.length === 0 ? undefined : { budgets: snapshotBudgets, take: (s: BudgetSnapshot) => taken.push({ ...s, seconds: (performance.now() - started) / 1000 }) };
+  const result = await runSearch(algorithm, { space: problem.space, benchmark, rng: new Rng(job.seed), budget: job.config.budget, signal: controller.signal, probe: () => probeSet(problem), checkpoints, snapshots, ...(job.trainingMemo === undefined ? {} : { memo: folderTrainingMemo(job.trainingMemo) }) });
   sink.checkFullyReplayed();
-  checkStillHeld(job);
+  checkStillHeld(job.dir, job.lockToken);
   // Before result.json, which marks the seed finished: a kill in between leaves an unfinished
   // seed that is simply run again (from scratch, the plain CSV being gone). Timed with the run.
   rmSync(checkpointPath, { force: true });
   compressQueryLog(logPath);
   const wallSeconds = (performance.now() - started) / 1000;
   const replayedRows = sink.replayedRows;
-  writeJsonAtomically(join(job.dir, SEED_FILES.manifest), { ...manifest, backend: algorithm.backend?.() ?? null, replayedRows, resumedQueries, checkpointsWritten: written.count, checkpointWriteSeconds: written.seconds, finishedAt: new Date().toISOString(), wallSeconds });
+  const finalManifest = { ...manifest, backend: algorithm.backend?.() ?? null, replayedRows, resumedQueries, checkpointsWritten: written.count, checkpointWriteSeconds: written.seconds, finishedAt: new Date().toISOString(), wallSeconds };
+  writeJsonAtomically(join(job.dir, SEED_FILES.manifest), finalManifest);
   writeJsonAtomically(join(job.dir, SEED_FILES.result), { seed: job.seed, config: stored, ...result });
-  return { seed: job.seed, dir: job.dir, result, wallSeconds, skipped: false, replayedRows, resumedQueries, dataFiles: [problem.dataFile, ...(problem.reportData === null ? [] : [problem.reportData.file])] };
+  const summary = { seed: job.seed, dir: job.dir, result, wallSeconds, skipped: false, replayedRows, resumedQueries, dataFiles: [problem.dataFile, ...(problem.reportData === null ? [] : [problem.reportData.file])] };
+  return { summary, stored, snapshots: taken, source: { dir: job.dir, log: join(job.dir, SEED_FILES.finishedLog), manifest: finalManifest } };
 }
 
 /**
@@ -378,53 +419,9 @@ class ReplayingSink implements QuerySink {
   }
 }
 
-/**
- * Refuse to finish a seed whose folder lock passed to another run meanwhile (a takeover of a lock
- * this run could not refresh): that run owns the folder now, and its files are left to it.
- */
-function checkStillHeld(job: SeedJob): void {
-  if (job.lockToken === undefined) return;
-  if (!holdsLock(job.dir, job.lockToken)) {
-    const owner = readOwner(job.dir);
-    throw new Error(`${job.dir}: this run lost the folder's lock${owner === null ? '' : ` to pid ${owner.pid} on host ${owner.host} (${owner.purpose})`}; it stops without writing its result, which is left to that run`);
-  }
-}
 
-/** Write config.json (atomically), or check that the one there is the same config (key order aside). */
-function claimFolder(path: string, config: Record<string, unknown>): void {
-  if (!existsSync(path)) {
-    writeJsonAtomically(path, config);
-    return;
-  }
-  const old = readSeedFile(path);
-  if (canonicalJson(old) !== canonicalJson(config)) {
-    throw new Error(`${path} holds a different config: ${canonicalJson(old)} (now ${canonicalJson(config)}); use another experiment name or delete the folder`);
-  }
-}
 
-/** A JSON state file of a seed folder; a corrupt one is an error naming it and the way out. */
-function readSeedFile(path: string): Record<string, unknown> {
-  try {
-    return readJsonObject(path);
-  } catch (error) {
-    if (!(error instanceof CorruptFileError)) throw error;
-    throw new CorruptFileError({ file: path, reason: `${error.corrupt.reason}; the seed cannot be trusted: delete its folder ${dirname(path)} to run it again` });
-  }
-}
 
-/** The finished seed's summary when result.json is present (config already checked), else null. */
-function readFinished(job: SeedJob): SeedSummary | null {
-  const path = join(job.dir, SEED_FILES.result);
-  if (!existsSync(path)) return null;
-  const stored = readSeedFile(path) as unknown as SearchResult & { seed?: number; config?: unknown };
-  // result.json is the search result plus the seed and config it was run with.
-  const result: SearchResult = { ...stored };
-  delete (result as { seed?: number }).seed;
-  delete (result as { config?: unknown }).config;
-  const manifest = readSeedFile(join(job.dir, SEED_FILES.manifest)) as { wallSeconds?: number | null; dataFile?: unknown; reportDataFile?: unknown };
-  const dataFiles = [manifest.dataFile, manifest.reportDataFile].filter((f): f is string => typeof f === 'string');
-  return { seed: job.seed, dir: job.dir, result, wallSeconds: manifest.wallSeconds ?? 0, skipped: true, replayedRows: 0, resumedQueries: 0, dataFiles };
-}
 
 /** A kill can cut the last CSV row mid-write; drop that fragment so the log can be resumed. */
 function dropCutRow(path: string): void {

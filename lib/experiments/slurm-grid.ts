@@ -31,12 +31,14 @@ export interface GridSpec {
 }
 
 /**
- * Array tasks when none are asked for: one per configuration (each runs its share of the seeds,
- * strided over the grid: slurm-array.ts), at most 1,000. A task costs a process start (a few
- * seconds: the runtime, the tables, TF.js), so one per seed would cost more than short seeds take.
+ * Array tasks when none are asked for: one per configuration that runs (each runs its share of the
+ * seeds, strided over the grid: slurm-array.ts; configurations filled from another's snapshots do not
+ * count), at most 1,000. A task costs a process start (a few seconds: the runtime, the tables,
+ * TF.js), so one per seed would cost more than short seeds take.
  */
 export function defaultTasks(parts: readonly GridPart[]): number {
-  return Math.max(1, Math.min(parts.reduce((n, p) => n + p.grid.length, 0), 1000));
+  const running = gridJobs(parts, { seeds: 1 }, LISTED_ONLY).cells.filter((c) => c.derivedFrom === undefined).length;
+  return Math.max(1, Math.min(running, 1000));
 }
 
 /**
@@ -179,7 +181,8 @@ export function gridStatus(dir: string, jobs?: GridJobs): GridStatus {
     c.jobs.forEach((job, seed) => {
       if (existsSync(join(job.dir, SEED_FILES.result))) counts.done++;
       else if (lockIsLive(job.dir)) counts.running++;
-      else if (failedJobs.has(`${cell}/${seed}`)) counts.failed++;
+      // A seed filled from another config's snapshots failed with that config's job.
+      else if (failedJobs.has(`${c.derivedFrom ?? cell}/${seed}`)) counts.failed++;
       else counts.missing++;
     });
     return { experiment: c.experiment, label: c.config.label, algo: c.config.algo, budget: c.config.budget, ...counts };

@@ -184,6 +184,25 @@ export function compressQueryLog(path: string): string {
 }
 
 /**
+ * Write the header and first `rows` rows of a log (plain or gzipped) as a gzipped log at `target`
+ * (through a temporary file), byte for byte those lines: the log of a run that stopped after them.
+ * @throws DataFileError when `source` is not a valid log or holds fewer than `rows` rows.
+ */
+export function writeQueryLogPrefix(source: string, target: string, rows: number): void {
+  const bytes = readFileSync(source);
+  const text = (source.endsWith(COMPRESSED_LOG_SUFFIX) ? gunzipSync(bytes) : bytes).toString('utf8');
+  const held = parseQueryLogCsv(source, text).length;
+  // Rows are lines: no field of a log holds a newline (hashes, source tags and numbers).
+  if (held !== text.split('\n').length - 2) throw new DataFileError(source, `${source}: a row spans several lines; its first ${rows} rows cannot be cut out as lines`);
+  if (rows > held) throw new DataFileError(source, `${source}: holds ${held} rows, fewer than the ${rows} asked for`);
+  let end = 0;
+  for (let line = 0; line <= rows; line++) end = text.indexOf('\n', end) + 1;
+  mkdirSync(dirname(target), { recursive: true });
+  writeFileSync(`${target}.tmp`, gzipSync(Buffer.from(text.slice(0, end), 'utf8')));
+  renameSync(`${target}.tmp`, target);
+}
+
+/**
  * The rows of a log file, plain CSV or gzipped by `compressQueryLog` (told apart by the `.gz`
  * suffix), checked as `QueryLog.open` checks them.
  * @throws DataFileError as QueryLog.open does; zlib errors for a damaged gzip file.

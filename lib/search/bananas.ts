@@ -51,6 +51,7 @@ export function bananasSearch(options: BananasOptions = {}): SearchAlgorithm {
   if (!(settings.mutantShare >= 0 && settings.mutantShare <= 1)) throw new RangeError(`mutantShare must be in [0, 1]: got ${settings.mutantShare}`);
   return {
     name: 'bananas',
+    anytime: true,
     settings: { ...settings, encoding: 'one-hot tokens (space.encode)', acquisition: 'independent Thompson sampling' },
     run<C>(session: SearchSession<C>): void {
       const rng = session.rng;

@@ -3,14 +3,15 @@
 // ones (semi-supervised) drawn uniformly or by dense-sampling, then gradient steps in z (Eq 7),
 // optionally under a FLOPs limit (Eq 6). It never names a search space: cells, tokens and costs
 // come through SearchSpace.
-import { createController, growingLatentSearch, type Controller, type ControllerOptions, type ControllerTrainingState } from '../controller/index';
+import { createController, growingLatentSearch, type Controller, type ControllerOptions } from '../controller/index';
 import { initBackend } from '../backend';
+import { canonicalJson } from '../canonical-json';
 import type { Rng } from '../random';
 import { denseSample, type DenseProbabilities, type DenseSampleResult } from '../samplers/dense';
 import { promisingRegion, type PromisingRegion } from '../samplers/promising-region';
 import type { SearchSpace } from '../spaces/search-space';
 import { checkLimitReachable, edgeSelection, FlopsGate, limitSettings, resolveFlopsLimit, type FlopsLimit, type FlopsLimitedSearch, type FlopsLimitStats, type ResolvedFlopsLimit } from './flops-limit';
-import { floatsFromBase64, floatsToBase64 } from './search-checkpoint';
+import { decodeTrainingState, encodeTrainingState, trainingKey, type EncodedTrainingState, type TrainingMemo } from './training-memo';
 import { probeScores, type ProbeScores } from './latent-probe';
 import type { SearchSession } from './search';
 
@@ -206,6 +207,8 @@ export function controllerSearch(name: string, options: ControllerSearchOptions)
   return {
     name,
     settings,
+    // The initial cells (split, limit) and the first training (controller, steps, batch): NAO and SemiNAS agree on all of it.
+    sharedTraining: canonicalJson({ controller, stepsLabelled: settings.stepsLabelled, batchSize: settings.batchSize, iterations: settings.iterations ?? null, limit: 'flopsLimit' in limited ? limited.flopsLimit : null }),
     backend: () => backend,
     flopsStats: () => gate?.stats() ?? null,
     async run<C>(session: SearchSession<C>): Promise<void> {
@@ -265,7 +268,8 @@ async function runControllerSearch<C>(session: SearchSession<C>, settings: Setti
       const iterationRng = rng.fork(`iteration-${l}`);
       const labelled = labelledData(session);
       const warm = l > 0;
-      trainSteps(controller, labelled, warm ? settings.warmStepsLabelled : settings.stepsLabelled, settings.batchSize, iterationRng.fork('train-labelled'));
+      if (warm) trainSteps(controller, labelled, settings.warmStepsLabelled, settings.batchSize, iterationRng.fork('train-labelled'));
+      else await trainFirst(controller, labelled, settings, iterationRng.fork('train-labelled'), session.memo);
       const pseudo = settings.semiSupervised ? pseudoLabel(session, controller, settings, limit, iterationRng.fork('unlabelled'), log) : null;
       if (pseudo !== null) {
         const combined = { tokens: [...labelled.tokens, ...pseudo.tokens], accuracy: [...labelled.accuracy, ...pseudo.accuracy], flopsM: [...labelled.flopsM, ...pseudo.flopsM] };
@@ -297,29 +301,6 @@ interface ControllerSearchCheckpoint {
   readonly diagnostics: DiagnosticsSnapshot;
   /** The FLOPs gate's counts under a limit; null without one. */
   readonly gate: FlopsLimitStats | null;
-}
-
-interface EncodedTrainingState {
-  readonly weights: Record<string, string>;
-  readonly optimizer: { name: string; shape: number[]; values: string }[];
-  readonly steps: number;
-}
-
-/** A controller's training state as JSON (float32 values as base64). */
-function encodeTrainingState(state: ControllerTrainingState): EncodedTrainingState {
-  return {
-    weights: Object.fromEntries([...state.weights].map(([name, values]) => [name, floatsToBase64(values)])),
-    optimizer: state.optimizer.map((t) => ({ name: t.name, shape: t.shape, values: floatsToBase64(t.values) })),
-    steps: state.steps,
-  };
-}
-
-function decodeTrainingState(state: EncodedTrainingState): ControllerTrainingState {
-  return {
-    weights: new Map(Object.entries(state.weights).map(([name, text]) => [name, floatsFromBase64(text)])),
-    optimizer: state.optimizer.map((t) => ({ name: t.name, shape: t.shape, values: floatsFromBase64(t.values) })),
-    steps: state.steps,
-  };
 }
 
 /** SearchDiagnostics' counts, as a checkpoint holds them. */
@@ -389,8 +370,31 @@ function startCount(settings: Settings, wanted: number): number {
 
 const MAX_STARTS = 200;
 
+/**
+ * The first iteration's training on the labelled cells, the same in every search that shares the
+ * seed, the initial cells and the controller (NAO and SemiNAS): restored from the memo when another
+ * search stored it, else trained and stored (training-memo.ts).
+ */
+async function trainFirst(controller: Controller, data: LabelledData, settings: Settings, rng: Rng, memo: TrainingMemo | null): Promise<void> {
+  if (memo === null) {
+    trainSteps(controller, data, settings.stepsLabelled, settings.batchSize, rng);
+    return;
+  }
+  const key = trainingKey({ config: controller.config, data: { tokens: data.tokens, accuracy: data.accuracy, flopsM: data.flopsM }, steps: settings.stepsLabelled, batchSize: settings.batchSize, rng: rng.state() }, controller.weightValues());
+  const stored = memo.take(key);
+  if (stored !== null) {
+    await controller.restoreTrainingState(stored);
+    return;
+  }
+  trainSteps(controller, data, settings.stepsLabelled, settings.batchSize, rng);
+  memo.put(key, await controller.trainingState());
+}
+
+/** Labelled cells as the controller trains on them. */
+type LabelledData = { tokens: number[][]; accuracy: number[]; flopsM: number[] };
+
 /** `steps` Adam steps over shuffled epochs of `data` (the last epoch may be cut short). */
-function trainSteps(controller: Controller, data: { tokens: number[][]; accuracy: number[]; flopsM: number[] }, steps: number, batchSize: number, rng: Rng): void {
+function trainSteps(controller: Controller, data: LabelledData, steps: number, batchSize: number, rng: Rng): void {
   const perEpoch = Math.ceil(data.tokens.length / batchSize);
   controller.train(data, { epochs: Math.ceil(steps / perEpoch), maxSteps: steps, batchSize, rng });
 }

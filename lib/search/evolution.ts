@@ -83,6 +83,7 @@ export function regularizedEvolution(options: EvolutionOptions = {}): FlopsLimit
   let lastGate: FlopsGate<unknown> | null = null;
   return {
     name: 're',
+    anytime: true,
     // The sampler and the limit are named only when given, so the default settings (which the runner
     // stores and compares when it resumes a seed folder) stay what they were before the options existed.
     settings: {

@@ -91,6 +91,8 @@ export function latentAcquisitionSearch(name: string, options: LatentAcquisition
   return {
     name,
     settings,
+    // Fixed initial and batch sizes, every draw forked by round: nothing depends on the budget.
+    anytime: true,
     backend: () => backend,
     async run<C>(session: SearchSession<C>): Promise<void> {
       backend = (await initBackend({ quiet: true })).name;
@@ -190,6 +192,15 @@ function runLatentAcquisition<C>(session: SearchSession<C>, controller: Controll
   if (saved === null) proposeUniform(session, settings.initial, rng.fork('initial'), proposed, propose, 'initial');
   const probe = session.probe;
   const probeMu = probe === null ? null : codes.encodeMany(probe.cells).map((c) => c.mu);
+  // The frozen latent space's scores are the same at any point of the run: computed once, when first reported.
+  let latentScores: ReturnType<typeof latentSpaceScores> | null = null;
+  const report = (): void => {
+    session.diagnose('acceptedEta', acceptedEta);
+    session.diagnose('pool', counts);
+    session.diagnose('rounds', rounds);
+    if (probe !== null) session.diagnose('latentSpace', (latentScores ??= latentSpaceScores(controller, space, probe.cells)));
+  };
+  session.onSnapshot(report);
   try {
     for (let round = saved?.round ?? 0; !session.done; round++) {
       session.checkpoint({ round, proposed: [...proposed], counts, acceptedEta, rounds } satisfies LatentAcquisitionCheckpoint);
@@ -208,10 +219,7 @@ function runLatentAcquisition<C>(session: SearchSession<C>, controller: Controll
       if (added < settings.batch) proposeUniform(session, settings.batch - added, rng.fork(`top-up-${round}`), proposed, propose, 'top-up');
     }
   } finally {
-    session.diagnose('acceptedEta', acceptedEta);
-    session.diagnose('pool', counts);
-    session.diagnose('rounds', rounds);
-    if (probe !== null) session.diagnose('latentSpace', latentSpaceScores(controller, space, probe.cells));
+    report();
   }
 }
 

@@ -28,6 +28,7 @@ export function localSearch(options: LocalSearchOptions = {}): SearchAlgorithm {
   if (!Number.isInteger(initial) || initial < 1) throw new RangeError(`initial must be a positive integer: got ${initial}`);
   return {
     name: 'ls',
+    anytime: true,
     settings: { initial, neighbourhood: 'space.neighbours (one edit)', move: 'best of the full neighbourhood', restart: 'uniform cell at a local optimum' },
     run<C>(session: SearchSession<C>): void {
       const { space } = session;

@@ -31,6 +31,7 @@ export function randomSearch(options: RandomSearchOptions = {}): FlopsLimitedSea
   let gate: FlopsGate<unknown> | null = null;
   return {
     name: 'random',
+    anytime: true,
     // The limit is named only when there is one, so unconstrained settings stay what they were.
     settings: { proposal: 'space.sampleUniform', ...(limit ? { flopsLimit: limitSettings(limit) } : {}) },
     flopsStats: () => gate?.stats() ?? null,

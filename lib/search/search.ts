@@ -4,7 +4,9 @@
 import type { BenchmarkRecord, BestSoFar, LookupAnswer, QueryOptions } from '../benchmarks/tabular';
 import type { Rng } from '../random';
 import type { SearchSpace } from '../spaces/search-space';
+import { badSnapshotBudgets, type BudgetSnapshot, type BudgetSnapshots } from './budget-snapshot';
 import { CHECKPOINT_EVERY_MS, SEARCH_CHECKPOINT_VERSION, type SearchCheckpoints } from './search-checkpoint';
+import type { TrainingMemo } from './training-memo';
 
 /**
  * What a search needs from a benchmark (`TabularBenchmark` satisfies it). Its own budget must
@@ -45,6 +47,13 @@ export interface SearchContext<C, R extends BenchmarkRecord = BenchmarkRecord> {
   readonly probe?: () => ProbeSet<C>;
   /** Where round-boundary checkpoints go and a resumed run's comes from (search-checkpoint.ts); absent: none. */
   readonly checkpoints?: SearchCheckpoints;
+  /**
+   * Smaller budgets to take as snapshots of this run (budget-snapshot.ts); only an `anytime`
+   * algorithm may be given them. Absent: none.
+   */
+  readonly snapshots?: BudgetSnapshots;
+  /** Training states shared with other searches of the same grid (training-memo.ts); absent: none. */
+  readonly memo?: TrainingMemo;
 }
 
 /**
@@ -123,6 +132,18 @@ export interface SearchAlgorithm {
   readonly settings: Readonly<Record<string, unknown>>;
   /** The TF.js backend it computed on, for manifests; absent for algorithms without TF.js. */
   backend?(): string | null;
+  /**
+   * True when its proposals never depend on the budget, so that a run at budget b is the start of a
+   * run at any larger budget and its result a snapshot of that run (budget-snapshot.ts). An anytime
+   * algorithm that reports diagnostics keeps them current through `SearchSession.onSnapshot`.
+   */
+  readonly anytime?: boolean;
+  /**
+   * For a search that can take its first training from a TrainingMemo (training-memo.ts): what that
+   * training depends on besides the budget and the seed. Runs of a grid with equal values at the
+   * same budget are offered a shared memo; absent: the search never uses one.
+   */
+  readonly sharedTraining?: string;
   run<C>(session: SearchSession<C>): void | Promise<void>;
 }
 
@@ -139,9 +160,15 @@ export class SearchSession<C, R extends BenchmarkRecord = BenchmarkRecord> {
   readonly space: SearchSpace<C>;
   readonly rng: Rng;
   readonly budget: number;
+  /** The grid's shared training states, or null (SearchContext.memo). */
+  readonly memo: TrainingMemo | null;
   private readonly probeSource: (() => ProbeSet<C>) | null;
   private probeCells: ProbeSet<C> | null = null;
   private readonly checkpoints: SearchCheckpoints | null;
+  private readonly snapshots: BudgetSnapshots | null;
+  /** Snapshot budgets not yet reached, increasing. */
+  private readonly pendingSnapshots: number[];
+  private beforeSnapshot: (() => void) | null = null;
   private lastCheckpointMs = performance.now();
   private readonly benchmark: SearchBenchmark<C, R>;
   private readonly signal?: AbortSignal;
@@ -172,8 +199,24 @@ export class SearchSession<C, R extends BenchmarkRecord = BenchmarkRecord> {
     this.benchmark = context.benchmark;
     this.signal = context.signal;
     this.source = options.source ?? '';
+    this.memo = context.memo ?? null;
     this.probeSource = context.probe ?? null;
     this.checkpoints = context.checkpoints ?? null;
+    this.snapshots = context.snapshots ?? null;
+    const budgets = this.snapshots?.budgets ?? [];
+    const bad = badSnapshotBudgets(budgets, this.budget);
+    if (bad !== null) throw new RangeError(bad);
+    this.pendingSnapshots = [...budgets].sort((a, b) => a - b);
+  }
+
+  /**
+   * Register what the algorithm does before a snapshot is taken: write its diagnostics as they stand
+   * (a run at the snapshot's budget would write them as it ends). Snapshots are taken at the first
+   * `propose` or `checkpoint` after the budget is reached, so the algorithm's bookkeeping for the
+   * last proposal is done by then.
+   */
+  onSnapshot(flush: () => void): void {
+    this.beforeSnapshot = flush;
   }
 
   /**
@@ -182,6 +225,7 @@ export class SearchSession<C, R extends BenchmarkRecord = BenchmarkRecord> {
    * goes on from here and must end exactly as an uninterrupted one. No-op without a checkpoint store.
    */
   checkpoint(state: unknown): void {
+    this.takeDueSnapshot();
     if (this.checkpoints === null) return;
     this.lastCheckpointMs = performance.now();
     this.checkpoints.save({
@@ -227,6 +271,8 @@ export class SearchSession<C, R extends BenchmarkRecord = BenchmarkRecord> {
     this.freeStreak = from.freeStreak;
     Object.assign(this.byOrigin, from.byOrigin);
     Object.assign(this.notes, structuredClone(from.notes));
+    // Budgets the checkpoint is past cannot be snapshotted any more (the runner runs them on their own).
+    while (this.pendingSnapshots.length > 0 && this.pendingSnapshots[0] < this.evaluated.length) this.pendingSnapshots.shift();
     this.checkpoints!.resumed(from);
     return from.state as S;
   }
@@ -274,6 +320,7 @@ export class SearchSession<C, R extends BenchmarkRecord = BenchmarkRecord> {
    */
   propose(cell: C, options: Omit<QueryOptions, 'source'> & { readonly origin?: string } = {}): Proposal<R> {
     this.signal?.throwIfAborted();
+    this.takeDueSnapshot();
     if (this.done) throw new Error(`search budget spent: ${this.evaluated.length} of ${this.budget} distinct cells queried; stop proposing`);
     this.proposalCount++;
     // The log's source names the algorithm and, when given, the origin: 'dnas:latent', 'dnas:top-up'.
@@ -307,11 +354,25 @@ export class SearchSession<C, R extends BenchmarkRecord = BenchmarkRecord> {
 
   /** The run so far as a SearchResult (call it when `done`). */
   result(algorithm: string): SearchResult {
+    return this.resultAt(algorithm, this.budget);
+  }
+
+  /** The snapshot due now, if a snapshot budget was just reached; budgets passed over (a resume beyond them) are dropped. */
+  private takeDueSnapshot(): void {
+    const budget = this.pendingSnapshots[0];
+    if (budget === undefined || budget > this.evaluated.length) return;
+    this.pendingSnapshots.shift();
+    if (budget < this.evaluated.length) return;
+    this.beforeSnapshot?.();
+    this.snapshots!.take({ budget, result: this.resultAt(this.source, budget), rows: this.proposalCount });
+  }
+
+  private resultAt(algorithm: string, budget: number): SearchResult {
     let best: Evaluated<C, R> | null = null;
     for (const e of this.evaluated) if (best === null || e.record.searchAccuracy > best.record.searchAccuracy) best = e;
     return {
       algorithm,
-      budget: this.budget,
+      budget,
       queried: this.evaluated.length,
       best: best === null ? null : pickedCell(best),
       trajectory: this.curve.slice(),
@@ -346,7 +407,12 @@ export async function runSearch<C, R extends BenchmarkRecord>(
   context: SearchContext<C, R>,
   options: SearchSessionOptions = {},
 ): Promise<SearchResult> {
-  const session = new SearchSession<C, R>(context, { source: algorithm.name, ...options });
+  if (context.snapshots !== undefined && context.snapshots.budgets.length > 0 && algorithm.anytime !== true) {
+    throw new Error(`${algorithm.name} is not an anytime search (its proposals depend on the budget): it cannot give snapshots at budgets ${context.snapshots.budgets.join(', ')}`);
+  }
+  // A snapshot names the algorithm as result() does, whatever the log's source tag.
+  const snapshots = context.snapshots === undefined ? undefined : { budgets: context.snapshots.budgets, take: (s: BudgetSnapshot) => context.snapshots!.take({ ...s, result: { ...s.result, algorithm: algorithm.name } }) };
+  const session = new SearchSession<C, R>({ ...context, snapshots }, { source: algorithm.name, ...options });
   await algorithm.run(session);
   if (!session.done) {
     throw new Error(`${algorithm.name} returned after ${session.history.length} of ${session.budget} distinct queries (it must spend the budget)`);
