@@ -33,7 +33,8 @@ const USAGE = `usage:
   dnas grid submit --slurm --notebook table1-nasbench101|table1-nasbench201|table3-ablation --scale smoke|full [--seeds K]
       [--datasets cifar10,cifar100,imagenet16-120] [--sample-table true|false] [--name NAME] [--tasks T] [SLURM]
     SLURM: [--partition P] [--time T] [--cpus-per-task C] [--mem M] [--at-once N] [--sbatch-line '#SBATCH ...']... [--dry-run]
-    every (algorithm, budget) config × seeds 0..K−1 as one Slurm job array of T tasks (default: one per config, at most 1,000);
+    every (algorithm, budget) config × seeds 0..K−1 as one Slurm job array of T tasks (default: one per config that runs, at most 1,000;
+    an anytime search's smaller budgets are snapshots of its largest: docs/results.md);
     each task runs its slice through the same runner into results/<NAME>/<algo>-<budget>/seed-<k>/ (a notebook grid: into the
     notebook's own folders, so the notebook run afterwards reuses every seed; K defaults to the notebook's 20, 2 at smoke scale);
     --dry-run prints the script

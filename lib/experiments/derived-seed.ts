@@ -49,11 +49,12 @@ export function writeDerivedSeed(target: DerivedSeed, seed: number, stored: Reco
   rmSync(join(target.dir, SEED_FILES.log), { force: true });
   rmSync(join(target.dir, SEED_FILES.checkpoint), { force: true });
   writeQueryLogPrefix(from.log, join(target.dir, SEED_FILES.finishedLog), snapshot.rows);
+  const derivedFrom = relative(target.dir, from.dir);
   writeJsonAtomically(join(target.dir, SEED_FILES.manifest), {
     ...from.manifest, config: stored, replayedRows: 0, resumedQueries: 0, checkpointIgnored: null, checkpointsWritten: 0, checkpointWriteSeconds: 0,
-    finishedAt: new Date().toISOString(), wallSeconds: snapshot.seconds, derivedFrom: relative(target.dir, from.dir), derivedRows: snapshot.rows,
+    finishedAt: new Date().toISOString(), wallSeconds: snapshot.seconds, derivedFrom, derivedRows: snapshot.rows,
   });
   writeJsonAtomically(join(target.dir, SEED_FILES.result), { seed, config: stored, ...snapshot.result });
   const dataFiles = [from.manifest.dataFile, from.manifest.reportDataFile].filter((f): f is string => typeof f === 'string');
-  return { seed, dir: target.dir, result: snapshot.result, wallSeconds: snapshot.seconds, skipped: false, replayedRows: 0, resumedQueries: 0, dataFiles };
+  return { seed, dir: target.dir, result: snapshot.result, wallSeconds: snapshot.seconds, skipped: false, replayedRows: 0, resumedQueries: 0, dataFiles, derivedFrom };
 }

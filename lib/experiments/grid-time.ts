@@ -1,6 +1,6 @@
-// Where a grid's time goes: the seconds of each configuration summed over its seeds (as each
-// seed's manifest recorded them, so reused seeds count), largest first, and one line that holds
-// the wall time against a goal. Reads finished GridRuns; runs nothing.
+// Where a grid's time goes: the seconds each configuration's seeds cost it (as each seed's manifest
+// recorded them, so reused seeds count; a seed read off a longer run costs nothing of its own),
+// largest first, and one line that holds the wall time against a goal. Reads finished GridRuns; runs nothing.
 import type { GridRun } from './grid';
 
 /** One configuration's share of a grid's time (a type, not an interface, so it is a table row for showTable). */
@@ -9,9 +9,12 @@ export type GridTimeRow = {
   readonly group: string | null;
   readonly method: string;
   readonly queries: number;
+  /** Seconds the configuration's seeds cost the grid (GridRun.ranSeconds). */
   readonly seedSeconds: number;
   readonly secondsPerSeed: number;
   readonly shareOfGrid: number;
+  /** Seeds read off a longer run of the same search, at no cost of their own (GridRun.readOffSeeds). */
+  readonly readOffSeeds: number;
 };
 
 /** The rows, the totals and the summary line of `gridTime`. */
@@ -37,19 +40,20 @@ export interface GridTime {
  *   wall-time goal to hold it against (omit for none).
  * @throws RangeError for workers that are not a positive integer or a negative gridSeconds.
  */
-export function gridTime(runs: readonly (Pick<GridRun, 'config' | 'results' | 'seedSeconds'> & { readonly group?: string })[], options: { workers: number; gridSeconds: number; goalMinutes?: number }): GridTime {
+export function gridTime(runs: readonly (Pick<GridRun, 'config' | 'results' | 'ranSeconds' | 'readOffSeeds'> & { readonly group?: string })[], options: { workers: number; gridSeconds: number; goalMinutes?: number }): GridTime {
   const { workers, gridSeconds, goalMinutes } = options;
   if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be a positive integer: got ${workers}`);
   if (!(gridSeconds >= 0)) throw new RangeError(`gridSeconds must be ≥ 0: got ${gridSeconds}`);
-  const total = runs.reduce((sum, r) => sum + r.seedSeconds, 0);
+  const total = runs.reduce((sum, r) => sum + r.ranSeconds, 0);
   const rows = runs
     .map((r) => ({
       group: r.group ?? null,
       method: r.config.algo,
       queries: r.config.budget,
-      seedSeconds: r.seedSeconds,
-      secondsPerSeed: r.results.length > 0 ? r.seedSeconds / r.results.length : 0,
-      shareOfGrid: total > 0 ? r.seedSeconds / total : 0,
+      seedSeconds: r.ranSeconds,
+      secondsPerSeed: r.results.length > 0 ? r.ranSeconds / r.results.length : 0,
+      shareOfGrid: total > 0 ? r.ranSeconds / total : 0,
+      readOffSeeds: r.readOffSeeds,
     }))
     .sort((a, b) => b.seedSeconds - a.seedSeconds);
   const seedMinutes = total / 60;

@@ -167,8 +167,15 @@ export interface GridRun {
   readonly config: GridConfig;
   readonly results: SearchResult[];
   readonly seedDirs: string[];
-  /** Sum of the seeds' own wall seconds as their manifests recorded them, reused seeds included. */
+  /**
+   * Sum of the seeds' own wall seconds as their manifests recorded them, reused seeds included: what
+   * the search takes at this budget (a seed read off a longer run: that run's seconds up to the snapshot).
+   */
   readonly seedSeconds: number;
+  /** What the seeds cost the grid: seedSeconds without the seeds read off a longer run (their time is that run's). */
+  readonly ranSeconds: number;
+  /** Seeds read off a longer run of the same search (budget-snapshot.ts). */
+  readonly readOffSeeds: number;
 }
 
 /** One grid on one search space, its results under one experiment folder (runGrids runs several on one pool). */
@@ -249,6 +256,8 @@ export async function runGrids(parts: readonly GridPart[], options: RunGridOptio
     results: bySeed[i].map((s) => s.result),
     seedDirs: bySeed[i].map((s) => s.dir),
     seedSeconds: bySeed[i].reduce((sum, s) => sum + s.wallSeconds, 0),
+    ranSeconds: bySeed[i].reduce((sum, s) => sum + (s.derivedFrom === undefined ? s.wallSeconds : 0), 0),
+    readOffSeeds: bySeed[i].filter((s) => s.derivedFrom !== undefined).length,
   }])));
 }
 

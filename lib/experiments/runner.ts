@@ -61,6 +61,8 @@ export interface SeedSummary {
   readonly resumedQueries: number;
   /** The benchmark file searched, and the report metric's file where it is another (from the manifest when skipped). */
   readonly dataFiles: readonly string[];
+  /** The seed folder of the longer run this seed was read off (relative, as its manifest says); absent: it ran. */
+  readonly derivedFrom?: string;
   /** The seeds of `SeedJob.derived`, in that order (absent when the job had none). */
   readonly derived?: readonly SeedSummary[];
 }

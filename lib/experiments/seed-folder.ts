@@ -69,7 +69,8 @@ export function readFinished(dir: string, seed: number): SeedSummary | null {
   const result: SearchResult = { ...stored };
   delete (result as { seed?: number }).seed;
   delete (result as { config?: unknown }).config;
-  const manifest = readSeedFile(join(dir, SEED_FILES.manifest)) as { wallSeconds?: number | null; dataFile?: unknown; reportDataFile?: unknown };
+  const manifest = readSeedFile(join(dir, SEED_FILES.manifest)) as { wallSeconds?: number | null; dataFile?: unknown; reportDataFile?: unknown; derivedFrom?: unknown };
   const dataFiles = [manifest.dataFile, manifest.reportDataFile].filter((f): f is string => typeof f === 'string');
-  return { seed, dir, result, wallSeconds: manifest.wallSeconds ?? 0, skipped: true, replayedRows: 0, resumedQueries: 0, dataFiles };
+  const derived = typeof manifest.derivedFrom === 'string' ? { derivedFrom: manifest.derivedFrom } : {};
+  return { seed, dir, result, wallSeconds: manifest.wallSeconds ?? 0, skipped: true, replayedRows: 0, resumedQueries: 0, dataFiles, ...derived };
 }

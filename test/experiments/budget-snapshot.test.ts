@@ -66,6 +66,11 @@ describe.each(ANYTIME)('$algo at budgets 15, 20, 25 derived from its run at 40',
     const [viaSnapshots] = await runGrids(parts(derived), { seeds: 2, resultsDir: root, workers: 0 });
     const [onTheirOwn] = await runGrids(parts(alone), { seeds: 2, resultsDir: root, workers: 0, deriveBudgets: false });
     expect(viaSnapshots.map((r) => r.results)).toEqual(onTheirOwn.map((r) => r.results));
+    // The grid's time: the derived seeds cost nothing of their own; their seconds are the longer run's up to the snapshot.
+    expect(viaSnapshots.map((r) => r.readOffSeeds)).toEqual([0, 2, 2, 2]);
+    expect(viaSnapshots.map((r) => r.ranSeconds > 0)).toEqual([true, false, false, false]);
+    expect(viaSnapshots.every((r) => r.seedSeconds > 0)).toBe(true);
+    expect(onTheirOwn.map((r) => [r.readOffSeeds, r.ranSeconds === r.seedSeconds])).toEqual(BUDGETS.map(() => [0, true]));
     for (const budget of BUDGETS) {
       for (const seed of [0, 1]) {
         const a = seedDir(derived, algo, budget, seed);

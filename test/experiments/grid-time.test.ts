@@ -2,10 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { gridTime } from '../../lib/experiments/grid-time';
 
-const run = (algo: string, budget: number, seedSeconds: number, seeds: number, group?: string) => ({
+const run = (algo: string, budget: number, ranSeconds: number, seeds: number, group?: string, readOffSeeds = 0) => ({
   config: { label: algo, algo, budget },
   results: Array.from({ length: seeds }, () => ({}) as never),
-  seedSeconds,
+  ranSeconds,
+  readOffSeeds,
   ...(group !== undefined ? { group } : {}),
 });
 
@@ -32,6 +33,12 @@ describe('gridTime', () => {
     expect(reused.goalMet).toBe(true);
     expect(reused.line).toContain('goal ≤ 30 min of wall time: met (15.0 min, the estimate (seeds were reused))');
     expect(gridTime(runs, { workers: 1, gridSeconds: 0, goalMinutes: 29 }).goalMet).toBe(false);
+  });
+
+  it('charges seeds read off a longer run nothing (their time is in that run)', () => {
+    const t = gridTime([run('random', 300, 12, 20), run('random', 150, 0, 20, undefined, 20)], { workers: 2, gridSeconds: 0 });
+    expect(t.rows.map((r) => [r.queries, r.seedSeconds, r.secondsPerSeed, r.shareOfGrid, r.readOffSeeds])).toEqual([[300, 12, 0.6, 1, 0], [150, 0, 0, 0, 20]]);
+    expect(t.seedMinutes).toBeCloseTo(0.2, 12);
   });
 
   it('names the group of each row where a notebook runs several grids', () => {
