@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumPath } from '../lib/report/png';
+import { explorerFailures } from './check-explorers';
 import { INDEX_FILE } from './report-index';
 
 /** Screenshot viewport in CSS pixels (Issue 8: "first viewport 1280×900"). */
@@ -167,6 +168,7 @@ async function checkWithJs(browser: Browser, url: string, check: ReportCheck, sh
     for (const f of check.figures) check.failures.push(...figureFailures(f));
     check.failures.push(...(await linkFailures(page, check)));
     check.screenshots.push(await screenshot(page, path.join(shots, `${check.name}.png`)));
+    check.failures.push(...(await explorerFailures(page, check.name, shots, check.screenshots)));
     const firstDrawn = check.figures.findIndex((f) => f.traces !== null);
     if (firstDrawn >= 0) {
       const figureShot = path.join(shots, `${check.name}-figure.png`);

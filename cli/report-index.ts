@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { projectRoot, resultsRoot } from '../lib/project-folders';
+import { EXPLORER_PAGE_PREFIX } from '../lib/report/explorer/explorer-data';
 import { listNotebookRuns } from '../lib/report/results-store';
 import { NotebookCell, NotebookJson, cellSource } from './notebook-params';
 
@@ -144,7 +145,7 @@ export function collectReportEntries(options: ReportIndexOptions): ReportEntry[]
   if (!existsSync(outDir)) throw new Error(`reports folder not found: ${outDir}`);
   const files = readdirSync(outDir);
   const names = new Set(
-    files.filter((f) => (f.endsWith('.ipynb') || f.endsWith('.html')) && f !== INDEX_FILE).map((f) => f.replace(/\.(ipynb|html)$/, '')),
+    files.filter((f) => (f.endsWith('.ipynb') || f.endsWith('.html')) && f !== INDEX_FILE && !f.startsWith(EXPLORER_PAGE_PREFIX)).map((f) => f.replace(/\.(ipynb|html)$/, '')),
   );
   return [...names].sort().map((name) => collectEntry(outDir, name, files, options));
 }
@@ -235,7 +236,14 @@ function readJsonOr(file: string): Record<string, unknown> {
  * title linked to its report, the claim, the run's date, scale, seed(s), backend and wall time, and the
  * headline numbers; rows without a run folder or report say so. Every text is HTML-escaped. Pure.
  */
-export function renderIndexHtml(entries: readonly ReportEntry[], context: { generatedAt: Date; outDir: string; resultsDir: string }): string {
+export function renderIndexHtml(entries: readonly ReportEntry[], context: { generatedAt: Date; outDir: string; resultsDir: string; explorers?: readonly string[] }): string {
+  const explorers = context.explorers ?? [];
+  const explorerList = explorers.length === 0 ? '' : `<h2>Latent explorers</h2>
+<p class="meta">Standalone pages the notebooks wrote beside their reports: move each latent factor and watch the decoded cell (they need JavaScript).</p>
+<ul>
+${explorers.map((f) => `<li><a href="${escapeHtml(encodeURI(f))}">${escapeHtml(f.replace(/\.html$/, ''))}</a></li>`).join('\n')}
+</ul>
+`;
   const missing = entries.filter((e) => e.run === null).length;
   const noReport = entries.filter((e) => e.report === null).length;
   const counts = `${entries.length} notebook${entries.length === 1 ? '' : 's'}` +
@@ -257,7 +265,7 @@ export function renderIndexHtml(entries: readonly ReportEntry[], context: { gene
 ${entries.map(entryRow).join('\n')}
 </tbody>
 </table>
-<p class="meta">A report's run is the newest run folder of its notebook that started during the notebook's execution (nbclient's cell times); a notebook without execution times gets the newest run. Headline: summary.json's <code>verdict</code>, else the last ${HEADLINE_LINES} lines printed by the second-to-last code cell.</p>
+${explorerList}<p class="meta">A report's run is the newest run folder of its notebook that started during the notebook's execution (nbclient's cell times); a notebook without execution times gets the newest run. Headline: summary.json's <code>verdict</code>, else the last ${HEADLINE_LINES} lines printed by the second-to-last code cell.</p>
 </body>
 </html>
 `;
@@ -395,7 +403,9 @@ export function writeReportIndex(options: ReportIndexOptions): { file: string; e
   const outDir = path.resolve(options.outDir);
   const entries = collectReportEntries(options);
   for (const e of entries) if (e.report !== null) addBackLink(path.join(outDir, e.report));
-  const html = renderIndexHtml(entries, { generatedAt: (options.clock ?? (() => new Date()))(), outDir, resultsDir: resultsRoot(options.resultsDir) });
+  const explorers = readdirSync(outDir).filter((f) => f.startsWith(EXPLORER_PAGE_PREFIX) && f.endsWith('.html')).sort();
+  for (const f of explorers) addBackLink(path.join(outDir, f));
+  const html = renderIndexHtml(entries, { generatedAt: (options.clock ?? (() => new Date()))(), outDir, resultsDir: resultsRoot(options.resultsDir), explorers });
   const file = path.join(outDir, INDEX_FILE);
   writeAtomically(file, html);
   return { file, entries };

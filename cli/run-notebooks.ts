@@ -156,6 +156,8 @@ function kernelEnv(options: RunOptions, name: string, failureFile: string, targe
     [RUN_ENV.scale]: options.scale,
     [RUN_ENV.resultsDir]: options.resultsDir,
     [RUN_ENV.notebook]: name,
+    // Where a notebook puts pages of its own beside its report (the latent explorers).
+    [RUN_ENV.reportsDir]: options.outDir,
     DNAS_CELL_TIMEOUT_S: String(options.cellTimeoutS),
     DNAS_FAILURE_FILE: failureFile,
     DNAS_PARTIAL_NOTEBOOK: target,

@@ -53,6 +53,7 @@ export { describeCell, spaceStats, TOP_FRACTIONS, type CellDescription, type Spa
 // Report
 export { QueryLog } from './report/query-log';
 export { showFigure, figureHtml, type PlotlyFigure } from './report/plot';
+export { explorerData, explorerModel, explorerPageName, saveExplorerPage, showLatentExplorer, topTableBases } from './report/explorer/latent-explorer';
 export { showTable } from './report/table';
 export { accuracyHistogramFigure, paramsAccuracyFigure, flopsAgreementFigure, valTestFigure } from './report/figures/space';
 export { startRun, currentRun, type RunContext, type Scale } from './report/run-context';

@@ -68,6 +68,15 @@ export interface Prediction {
   readonly flopsM: number[] | null;
 }
 
+/** What `save` writes to controller.json (read back by `load` / `fromSaved`, which check every field). */
+export interface SavedManifest {
+  readonly format?: unknown;
+  readonly version?: unknown;
+  readonly config?: unknown;
+  readonly normalisation?: unknown;
+  readonly weights?: unknown;
+}
+
 /** The normalisation of an untrained controller: predictions are the raw network outputs. */
 const IDENTITY: Normalisation = { mean: 0, std: 1 };
 const FORMAT = 'dnas-controller';
@@ -392,18 +401,24 @@ export class Controller {
    */
   save(dir: string): void {
     mkdirSync(dir, { recursive: true });
+    const { manifest, bytes } = this.saved();
+    writeFileSync(join(dir, 'controller.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    writeFileSync(join(dir, 'weights.bin'), bytes);
+  }
+
+  /** What `save` writes, in memory: controller.json's object and weights.bin's bytes (`fromSaved` takes them back). */
+  saved(): { manifest: SavedManifest; bytes: Uint8Array } {
     const entries = [...this.weights.entries()];
     const arrays = entries.map(([, v]) => v.dataSync() as Float32Array);
     const total = arrays.reduce((s, a) => s + a.length, 0);
-    const bytes = Buffer.alloc(total * 4);
+    const bytes = new Uint8Array(total * 4);
+    const view = new DataView(bytes.buffer);
     let offset = 0;
     for (const a of arrays) {
-      for (let i = 0; i < a.length; i++) bytes.writeFloatLE(a[i], (offset + i) * 4);
+      for (let i = 0; i < a.length; i++) view.setFloat32((offset + i) * 4, a[i], true);
       offset += a.length;
     }
-    const manifest = { format: FORMAT, version: FORMAT_VERSION, config: this.config, normalisation: this.norm, weights: entries.map(([name, v]) => ({ name, shape: v.shape })) };
-    writeFileSync(join(dir, 'controller.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    writeFileSync(join(dir, 'weights.bin'), bytes);
+    return { manifest: { format: FORMAT, version: FORMAT_VERSION, config: this.config, normalisation: this.norm, weights: entries.map(([name, v]) => ({ name, shape: v.shape })) }, bytes };
   }
 
   /**
@@ -414,7 +429,17 @@ export class Controller {
    */
   static load(dir: string, grammar: TokenGrammar): Controller {
     const file = join(dir, 'controller.json');
-    const manifest = JSON.parse(readFileSync(file, 'utf8'));
+    return Controller.fromSaved(JSON.parse(readFileSync(file, 'utf8')), readFileSync(join(dir, 'weights.bin')), grammar, { manifest: file, weights: join(dir, 'weights.bin') });
+  }
+
+  /**
+   * A controller from what `save` writes, already read: the parsed `controller.json` and the bytes of
+   * `weights.bin` (a page that embeds a saved controller builds it with this; no file system needed).
+   * @param names what to call the two in errors (their paths).
+   * @throws Error as `load`.
+   */
+  static fromSaved(manifest: SavedManifest, bytes: Uint8Array, grammar: TokenGrammar, names: { manifest: string; weights: string } = { manifest: 'controller.json', weights: 'weights.bin' }): Controller {
+    const file = names.manifest;
     if (manifest.format !== FORMAT || manifest.version !== FORMAT_VERSION) {
       throw new Error(`${file}: not a ${FORMAT} v${FORMAT_VERSION} file: got format ${manifest.format} v${manifest.version}`);
     }
@@ -428,18 +453,18 @@ export class Controller {
     if (JSON.stringify(saved.map((w) => [w.name, w.shape])) !== JSON.stringify(expected.map(([n, s]) => [n, s]))) {
       throw new Error(`${file}: weight names/shapes do not match the saved config`);
     }
-    const bytes = readFileSync(join(dir, 'weights.bin'));
     const total = expected.reduce((s, [, shape]) => s + shape.reduce((x, y) => x * y, 1), 0);
-    if (bytes.length !== total * 4) throw new Error(`${join(dir, 'weights.bin')}: expected ${total * 4} bytes: got ${bytes.length}`);
+    if (bytes.length !== total * 4) throw new Error(`${names.weights}: expected ${total * 4} bytes: got ${bytes.length}`);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const weights: Weights = new Map();
     let offset = 0;
     for (const [name, shape] of expected) {
       const size = shape.reduce((x, y) => x * y, 1);
-      const values = Float32Array.from({ length: size }, (_, i) => bytes.readFloatLE((offset + i) * 4));
+      const values = Float32Array.from({ length: size }, (_, i) => view.getFloat32((offset + i) * 4, true));
       weights.set(name, toVariable(values, shape));
       offset += size;
     }
-    return new Controller(grammar, config, weights, manifest.normalisation);
+    return new Controller(grammar, config, weights, manifest.normalisation as Controller['norm']);
   }
 
   /** Free every weight and the optimiser's state. The controller is unusable afterwards. */

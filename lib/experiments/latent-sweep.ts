@@ -4,6 +4,8 @@
 import { controllerTraversalFunctions, type CellView } from '../analysis/controller-scores';
 import type { SweepRun } from '../analysis/beta-sweep';
 import { traversalPurity } from '../analysis/disentanglement';
+import { explorerModel } from '../report/explorer/latent-explorer';
+import type { ExplorerModel } from '../report/explorer/explorer-data';
 import { latentSpread } from '../analysis/latent-spread';
 import { traverseFactors } from '../analysis/traversal';
 import { NASBENCH101_CELL_VIEW, nasbench201CellView } from './cell-views';
@@ -47,6 +49,11 @@ export interface LatentSweep {
   readonly scoredCells: number;
   /** KL warm-up steps each β-VAE model used. */
   readonly warmupSteps: number;
+  /**
+   * For the latent explorer: seed 0 of every variant and β (predictors untrained: pretrained without
+   * labels), factors ordered by KL over the first 1,000 scored cells; and the first held-out cells as bases.
+   */
+  readonly explorer: { readonly models: ExplorerModel[]; readonly heldOut: number[][] };
 }
 
 /** The variant name of the plain β-VAE rows. */
@@ -80,6 +87,7 @@ export async function latentSweep(options: LatentSweepOptions): Promise<LatentSw
   const latents = await pretrainedLatentSpaces(jobs.map((j) => j.options), options.workers, { label: `β sweep (${options.space})` });
   const runs: SweepRun[] = [];
   const models: SweepModel[] = [];
+  const explorerModels: ExplorerModel[] = [];
   latents.forEach((latent, i) => {
     const job = jobs[i];
     const scored = latent.heldOut.slice(0, latent.scores.heldOutCells);
@@ -97,9 +105,11 @@ export async function latentSweep(options: LatentSweepOptions): Promise<LatentSw
       },
     });
     models.push({ variant: job.variant, beta: job.beta, seed: job.seed, key: latent.key, cached: latent.cached, seconds: latent.seconds });
+    if (job.seed === 0) explorerModels.push(explorerModel(latent.controller, `${job.variant}, β = ${job.beta}`, scored.slice(0, 1000).map((c) => latent.space.encode(c)), { predictors: false }));
     latent.controller.dispose();
   });
-  return { runs, models, scoredCells: latents[0].scores.heldOutCells, warmupSteps };
+  const heldOut = latents[0].heldOut.slice(0, 5).map((c) => latents[0].space.encode(c));
+  return { runs, models, scoredCells: latents[0].scores.heldOutCells, warmupSteps, explorer: { models: explorerModels, heldOut } };
 }
 
 /** The score keys of a sweep run, in table order. */

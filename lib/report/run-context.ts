@@ -17,7 +17,7 @@ export const SCALES = ['smoke', 'full'] as const;
 export type Scale = (typeof SCALES)[number];
 
 /** Environment variables the notebook runner (cli/run-notebooks.ts) sets for the kernel. */
-export const RUN_ENV = { scale: 'DNAS_SCALE', resultsDir: RESULTS_DIR_ENV, notebook: 'DNAS_NOTEBOOK' } as const;
+export const RUN_ENV = { scale: 'DNAS_SCALE', resultsDir: RESULTS_DIR_ENV, notebook: 'DNAS_NOTEBOOK', reportsDir: 'DNAS_REPORTS_DIR' } as const;
 
 /** Packages whose versions go into every manifest (null when not installed). */
 export const RECORDED_PACKAGES: readonly string[] = [

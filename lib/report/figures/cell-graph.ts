@@ -19,10 +19,19 @@ export const OP_COLORS: Readonly<Record<string, string>> = {
   'conv3x3-bn-relu': '#4c78a8',
   'conv1x1-bn-relu': '#72b7b2',
   maxpool3x3: '#f58518',
+  // NAS-Bench-201's edge ops, drawn as vertices (nb201-dag.ts), in the colours of its edge grids (edge-traversal.ts).
+  none: '#e5e5e5',
+  skip_connect: '#bab0ac',
+  nor_conv_1x1: '#72b7b2',
+  nor_conv_3x3: '#4c78a8',
+  avg_pool_3x3: '#f58518',
 };
 const FALLBACK_COLOR = '#b279a2';
 /** Short text drawn on each vertex. */
-const OP_SHORT: Readonly<Record<string, string>> = { input: 'in', output: 'out', 'conv3x3-bn-relu': '3×3', 'conv1x1-bn-relu': '1×1', maxpool3x3: 'pool' };
+const OP_SHORT: Readonly<Record<string, string>> = {
+  input: 'in', output: 'out', 'conv3x3-bn-relu': '3×3', 'conv1x1-bn-relu': '1×1', maxpool3x3: 'pool',
+  none: 'none', skip_connect: 'skip', nor_conv_1x1: '1×1', nor_conv_3x3: '3×3', avg_pool_3x3: 'pool',
+};
 /** What `traversalStripFigure` draws: a `Traversal<Cell>` from analysis/traversal fits. */
 export interface CellStrip {
   /** The factor varied (0-based), for the titles. */
