@@ -140,3 +140,15 @@ function checkSizes(n: number, k: number, replacement: boolean): void {
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`k (draws) must be a positive integer: got ${k}`);
   if (!replacement && k > n) throw new RangeError(`cannot draw ${k} distinct entries from a table of ${n} (k ≤ n without replacement)`);
 }
+
+/** Entries of an ascending array at most `value` (binary search). */
+export function countAtMost(sorted: ArrayLike<number>, value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -3,6 +3,7 @@
 // Pure numbers in, numbers out: no files, no plotting.
 import type { SearchResult } from '../search/search';
 import { summarize, type Summary } from './stats';
+import { countAtMost } from './order-statistics';
 
 /** One (algorithm, budget) row of a results table. */
 export interface SearchConfigSummary {
@@ -84,16 +85,4 @@ function originShare(results: readonly SearchResult[]): Record<string, number> {
 
 function mean(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length;
-}
-
-/** Entries of an ascending array at most `value` (binary search). */
-function countAtMost(sorted: Float64Array, value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] <= value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -74,7 +74,7 @@ beforeAll(() => {
   mkdirSync(outDir, { recursive: true });
   writeJson(path.join(outDir, 'alpha.ipynb'), ALPHA);
   writeJson(path.join(outDir, 'beta.ipynb'), BETA);
-  for (const name of ['alpha', 'beta']) writeFileSync(path.join(outDir, `${name}.html`), `<!DOCTYPE html><html><head></head><body class="jp-Notebook">\n<p>${name}</p></body></html>`);
+  for (const name of ['alpha', 'beta', 'latent-explorer-nb201-beta-0.25']) writeFileSync(path.join(outDir, `${name}.html`), `<!DOCTYPE html><html><head></head><body class="jp-Notebook">\n<p>${name}</p></body></html>`);
   writeRun('alpha', '20260101T100005Z-aaaaaaaa', '2026-01-01T10:00:05.000Z', {
     config: { seed: 3, seeds: [0, 1, 2] }, summary: { verdict: 'DNAS wins <script>alert(1)</script>' }, wallSeconds: 12.5,
   });
@@ -165,6 +165,13 @@ describe('writeReportIndex', () => {
     expect(html).toContain('<a href="beta.html"><strong>');
     expect(html).toContain('2026-01-01 10:00 UTC<br>scale smoke<br>seed 3 · seeds 0, 1, 2<br>backend wasm<br>wall 12.5 s');
     expect(html).toContain('generated 2026-01-02 08:00 UTC');
+  });
+
+  it('lists explorer pages apart from the notebooks, and links them back to the index', () => {
+    expect(collectReportEntries({ outDir, resultsDir }).map((e) => e.name)).not.toContain('latent-explorer-nb201-beta-0.25');
+    expect(html).toContain('<h2>Latent explorers</h2>');
+    expect(html).toContain('<li><a href="latent-explorer-nb201-beta-0.25.html">latent-explorer-nb201-beta-0.25</a></li>');
+    expect(readFileSync(path.join(outDir, 'latent-explorer-nb201-beta-0.25.html'), 'utf8')).toContain('← all reports');
   });
 
   it('marks the report whose run folder is missing', () => {

@@ -1,6 +1,7 @@
 // What a latent explorer page embeds (JSON), and how the page reads its table back: the models (a
 // saved controller each, with its factors in slider order), the base cells, and the space's whole
 // accuracy table in a compact form. Pure (shared by the Node side that writes it and the page).
+import { countAtMost } from '../../analysis/order-statistics';
 import type { SavedManifest } from '../../controller/controller';
 import type { Nb201Dataset } from '../../spaces/nasbench201/cost';
 import type { ExplorerSpaceName } from './explorer-space';
@@ -103,16 +104,7 @@ export interface TableReader {
 export function readTable(table: ExplorerTable): TableReader {
   const accuracy = decodeAccuracies(table.accuracy);
   const sorted = Float32Array.from(accuracy).sort();
-  const percentile = (value: number): number => {
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sorted[mid] <= value) lo = mid + 1;
-      else hi = mid;
-    }
-    return (100 * lo) / sorted.length;
-  };
+  const percentile = (value: number): number => (100 * countAtMost(sorted, value)) / sorted.length;
   if (table.encoding === 'token-index') {
     return {
       size: accuracy.length,
