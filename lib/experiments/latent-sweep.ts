@@ -7,7 +7,7 @@ import { traversalPurity } from '../analysis/disentanglement';
 import { explorerModel } from '../report/explorer/latent-explorer';
 import type { ExplorerModel } from '../report/explorer/explorer-data';
 import { latentSpread } from '../analysis/latent-spread';
-import { traverseFactors } from '../analysis/traversal';
+import { factorConcepts, traverseFactors } from '../analysis/traversal';
 import { NASBENCH101_CELL_VIEW, nasbench201CellView } from './cell-views';
 import { pretrainedLatentSpaces } from './latent-pool';
 import { PRETRAIN_PRESETS, type PretrainedLatentOptions, type PretrainSpace } from './pretrained-latent';
@@ -51,7 +51,8 @@ export interface LatentSweep {
   readonly warmupSteps: number;
   /**
    * For the latent explorer: seed 0 of every variant and β (predictors untrained: pretrained without
-   * labels), factors ordered by KL over the first 1,000 scored cells; and the first held-out cells as bases.
+   * labels), factors ordered by KL over the first 1,000 scored cells and labelled with their concepts
+   * from the purity traversals; and the first held-out cells as bases.
    */
   readonly explorer: { readonly models: ExplorerModel[]; readonly heldOut: number[][] };
 }
@@ -105,7 +106,11 @@ export async function latentSweep(options: LatentSweepOptions): Promise<LatentSw
       },
     });
     models.push({ variant: job.variant, beta: job.beta, seed: job.seed, key: latent.key, cached: latent.cached, seconds: latent.seconds });
-    if (job.seed === 0) explorerModels.push(explorerModel(latent.controller, `${job.variant}, β = ${job.beta}`, scored.slice(0, 1000).map((c) => latent.space.encode(c)), { predictors: false }));
+    if (job.seed === 0) {
+      const concepts = factorConcepts(traversals, { attributes: view.attributeNames });
+      const labels = spread.map((_, d) => concepts.find((c) => c.factor === d)?.concept ?? '');
+      explorerModels.push(explorerModel(latent.controller, `${job.variant}, β = ${job.beta}`, scored.slice(0, 1000).map((c) => latent.space.encode(c)), { predictors: false, concepts: labels }));
+    }
     latent.controller.dispose();
   });
   const heldOut = latents[0].heldOut.slice(0, 5).map((c) => latents[0].space.encode(c));

@@ -85,8 +85,9 @@ describe.each(['nb201', 'nb101'] as const)('the latent explorer on %s', (spaceNa
       expect(state.valid).toBe(cell !== null);
       if (cell === null) return;
       expect(state.key).toBe(cell.key);
-      // float32 in the page's table, float64 here: the same value once rounded to float32.
+      // float32 in the page's table, float64 here: the same value once rounded to float32; shown in percent.
       expect(state.trueAccuracy).toBe(Math.fround(accuracyOf(cell.key)));
+      expect(await page.textContent(`td[data-field="${data.metric}"]`)).toBe(`${(100 * Math.fround(accuracyOf(cell.key))).toFixed(2)}%`);
       const base = space.cell(state.baseTokens)!;
       const drawn = await page.evaluate(() => JSON.parse(JSON.stringify((document.getElementById('explorer-figure') as unknown as { data: unknown }).data)));
       expect(drawn).toEqual(JSON.parse(JSON.stringify(cellGraphFigure(cell.dag, { title: EXPLORER_FIGURE_TITLE, highlight: cellDiff(base.dag, cell.dag) }).data)));
@@ -106,6 +107,17 @@ describe.each(['nb201', 'nb101'] as const)('the latent explorer on %s', (spaceNa
     await check(after);
     await page.screenshot({ path: join(shots, `latent-explorer-${spaceName}-after.png`) });
     expect(existsSync(join(shots, `latent-explorer-${spaceName}-after.png`))).toBe(true);
+    // "traverse" animates the second factor over its range and puts it back on the base cell's value.
+    const second = model.factors[1].index;
+    const seen = new Set<number>();
+    await page.click(`button[aria-label="traverse z${second}"]`);
+    for (let i = 0; i < 40 && seen.size < 5; i++) {
+      seen.add((await stateOf(page)).z[second]);
+      await page.waitForTimeout(50);
+    }
+    expect(seen.size).toBeGreaterThanOrEqual(5);
+    await page.waitForFunction((d) => (window as unknown as { dnasExplorer: { state(id: string): ExplorerState } }).dnasExplorer.state('explorer').z[d.second] === d.value, { second, value: before.z[second] }, { timeout: 10_000 });
+    await check(await stateOf(page));
     expect(errors).toEqual([]);
     controller.dispose();
   }, 180_000);
