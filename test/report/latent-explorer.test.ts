@@ -33,8 +33,8 @@ afterAll(async () => {
 });
 
 /** A small controller pretrained briefly on the space's cells, so that codes decode to different cells. */
-function smallController<C>(problem: SearchProblem<C>, cells: readonly (readonly number[])[]): Controller {
-  const controller = createController(problem.space, { hidden: 16, latentDim: 6, seed: 5, learningRate: 0.03 });
+function smallController<C>(problem: SearchProblem<C>, cells: readonly (readonly number[])[], seed = 5): Controller {
+  const controller = createController(problem.space, { hidden: 16, latentDim: 6, seed, learningRate: 0.03 });
   const rng = new Rng('explorer-test');
   for (let step = 0; step < 40; step++) controller.pretrainStep(rng.sampleIndices(cells.length, 100).map((i) => cells[i] as number[]), rng);
   return controller;
@@ -66,8 +66,9 @@ describe.each(['nb201', 'nb101'] as const)('the latent explorer on %s', (spaceNa
     const rng = new Rng(`explorer-${spaceName}`);
     const cells = rng.sampleIndices(keys.length, 600).map((i) => problem.space.encode(problem.tableEntry(keys[i]).cell));
     const controller = smallController(problem, cells);
+    const other = smallController(problem, cells, 6);
     const model = explorerModel(controller, 'test model', cells.slice(0, 200));
-    const data = explorerData({ problem, models: [model], bases: cells.slice(0, 3).map((tokens, i) => ({ label: `cell ${i}`, tokens })) });
+    const data = explorerData({ problem, models: [model, explorerModel(other, 'second model', cells.slice(0, 200))], bases: cells.slice(0, 3).map((tokens, i) => ({ label: `cell ${i}`, tokens })) });
     const file = join(reports, `latent-explorer-${spaceName}-test.html`);
     await writeExplorerPage(file, data, `explorer test (${spaceName})`);
     const errors: string[] = [];
@@ -116,9 +117,22 @@ describe.each(['nb201', 'nb101'] as const)('the latent explorer on %s', (spaceNa
       await page.waitForTimeout(50);
     }
     expect(seen.size).toBeGreaterThanOrEqual(5);
-    await page.waitForFunction((d) => (window as unknown as { dnasExplorer: { state(id: string): ExplorerState } }).dnasExplorer.state('explorer').z[d.second] === d.value, { second, value: before.z[second] }, { timeout: 10_000 });
-    await check(await stateOf(page));
+    await page.waitForFunction(() => (window as unknown as { dnasExplorer: { state(id: string): ExplorerState } }).dnasExplorer.state('explorer').traversing === null, null, { timeout: 10_000 });
+    const traversed = await stateOf(page);
+    expect(traversed.z[second]).toBe(before.z[second]);
+    await check(traversed);
+    // A model switched during a traversal stops it (the sliders it moved are replaced).
+    await page.click(`button[aria-label="traverse z${second}"]`);
+    // Another model from the list: its own code of the same base cell, decoded as Node decodes it with that model.
+    await page.selectOption('#explorer-model', '1');
+    await page.waitForTimeout(300);
+    const switched = await stateOf(page);
+    expect([switched.model, switched.baseTokens, switched.traversing]).toEqual([1, cells[0], null]);
+    expect(switched.z).toEqual(other.encode([cells[0]]).mu[0]);
+    expect(switched.tokens).toEqual(other.decode([switched.z as number[]])[0]);
+    expect(await page.textContent('.dnas-explorer-tokens')).toBe(switched.tokens.join(' '));
     expect(errors).toEqual([]);
     controller.dispose();
+    other.dispose();
   }, 180_000);
 });

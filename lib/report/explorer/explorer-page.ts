@@ -26,6 +26,8 @@ export interface ExplorerState {
   readonly flopsM: number | null;
   readonly trueAccuracy: number | null;
   readonly percentile: number | null;
+  /** The factor a "traverse" is animating, or null. */
+  readonly traversing: number | null;
 }
 
 /** Sliders move a factor ±RANGE of its spread around the base code. */
@@ -60,7 +62,7 @@ class Explorer {
   private base: { label: string; tokens: number[]; cell: ExplorerCell | null; z: number[] } | null = null;
   private z: number[] = [];
   private current: ExplorerState | null = null;
-  private traversing: number | null = null;
+  private traversing: { factor: number; timer: ReturnType<typeof setTimeout> | null } | null = null;
   private readonly els: Record<'sliders' | 'figure' | 'info' | 'status' | 'tokens', HTMLElement>;
 
   constructor(private readonly root: HTMLElement, private readonly data: ExplorerData) {
@@ -71,7 +73,7 @@ class Explorer {
   }
 
   get state(): ExplorerState | null {
-    return this.current;
+    return this.current === null ? null : { ...this.current, traversing: this.traversing?.factor ?? null };
   }
 
   /** Build the controls and draw the first base cell. */
@@ -142,6 +144,7 @@ class Explorer {
 
   private useBase(label: string, tokens: number[]): void {
     const z = this.controller!.encode([tokens]).mu[0];
+    this.els.status.textContent = '';
     this.base = { label, tokens, cell: this.space.cell(tokens), z };
     this.z = [...z];
     this.buildSliders();
@@ -149,6 +152,9 @@ class Explorer {
   }
 
   private buildSliders(): void {
+    // A traversal in progress belongs to the sliders being replaced: it stops here.
+    if (this.traversing?.timer != null) clearTimeout(this.traversing.timer);
+    this.traversing = null;
     const model = this.data.models[this.modelIndex];
     const id = this.root.id;
     this.els.sliders.replaceChildren();
@@ -189,15 +195,17 @@ class Explorer {
   /** Animate one factor from −RANGE to +RANGE spreads and back to the base value. */
   private traverse(factor: number, input: HTMLInputElement, center: number, spread: number): void {
     if (this.traversing !== null) return;
-    this.traversing = factor;
+    const traversal: { factor: number; timer: ReturnType<typeof setTimeout> | null } = { factor, timer: null };
+    this.traversing = traversal;
     let frame = 0;
     const tick = (): void => {
+      traversal.timer = null;
       const value = frame < TRAVERSE_FRAMES ? center + spread * RANGE * (2 * frame / (TRAVERSE_FRAMES - 1) - 1) : center;
       input.value = String(value);
       this.z[factor] = value;
       this.update();
       frame++;
-      if (frame <= TRAVERSE_FRAMES) setTimeout(tick, TRAVERSE_MS);
+      if (frame <= TRAVERSE_FRAMES) traversal.timer = setTimeout(tick, TRAVERSE_MS);
       else this.traversing = null;
     };
     tick();
@@ -222,6 +230,7 @@ class Explorer {
       flopsM: cell?.flopsM ?? null,
       trueAccuracy,
       percentile: trueAccuracy === null ? null : this.table.percentile(trueAccuracy),
+      traversing: null,
     };
     this.els.tokens.textContent = tokens.join(' ');
     this.render(cell);
