@@ -32,41 +32,49 @@ export async function explorerFailures(page: Page, name: string, shots: string, 
       await page.locator(`#${id}`).screenshot({ path: file, timeout: 10_000 });
       screenshots.push(file);
     };
-    const before = await state();
-    failures.push(...(await matchesNode(page, id, data, before, 'before the move')));
-    await shot('before');
-    const slider = page.locator(`#${id} input[type="range"]`).first();
-    await slider.focus();
-    await page.keyboard.press('End');
-    const after = await state();
-    const factor = Number(await slider.getAttribute('data-factor'));
-    if (after.z[factor] === before.z[factor]) failures.push(`${where}: the End key did not move z${factor}`);
-    failures.push(...(await matchesNode(page, id, data, after, 'after the move')));
-    await shot('after');
+    await initBackend({ force: 'wasm', quiet: true });
+    // Node's side, built once per explorer: each embedded model and the table read back.
+    const space = explorerSpace(data.space, data.dataset);
+    const controllers = data.models.map((m) => Controller.fromSaved(m.manifest, fromBase64(m.weights), space.grammar));
+    const node: NodeSide = { space, controllers, table: readTable(data.table) };
+    try {
+      const before = await state();
+      failures.push(...(await matchesNode(page, id, node, before, 'before the move')));
+      await shot('before');
+      const slider = page.locator(`#${id} input[type="range"]`).first();
+      await slider.focus();
+      await page.keyboard.press('End');
+      const after = await state();
+      const factor = Number(await slider.getAttribute('data-factor'));
+      if (after.z[factor] === before.z[factor]) failures.push(`${where}: the End key did not move z${factor}`);
+      failures.push(...(await matchesNode(page, id, node, after, 'after the move')));
+      await shot('after');
+    } finally {
+      for (const c of controllers) c.dispose();
+    }
   }
   return failures;
 }
 
+/** What the page is held to: the space, each embedded model as a Node controller, the embedded table. */
+interface NodeSide {
+  readonly space: ReturnType<typeof explorerSpace>;
+  readonly controllers: readonly Controller[];
+  readonly table: ReturnType<typeof readTable>;
+}
+
 /** The page's state for z against Node's decoder, space and the embedded table. */
-async function matchesNode(page: Page, id: string, data: ExplorerData, state: ExplorerState, when: string): Promise<string[]> {
-  await initBackend({ force: 'wasm', quiet: true });
-  const space = explorerSpace(data.space, data.dataset);
-  const model = data.models[state.model];
-  const controller = Controller.fromSaved(model.manifest, fromBase64(model.weights), space.grammar);
-  try {
-    const where = `explorer ${id} (${when})`;
-    const tokens = controller.decode([state.z as number[]])[0];
-    if (tokens.join(' ') !== state.tokens.join(' ')) return [`${where}: the page decoded [${state.tokens.join(' ')}], Node decodes [${tokens.join(' ')}] for the same z`];
-    const printed = (await page.textContent(`#${id} .dnas-explorer-tokens`)) ?? '';
-    if (printed !== tokens.join(' ')) return [`${where}: the page prints tokens "${printed}", its state holds "${tokens.join(' ')}"`];
-    const cell = space.cell(tokens);
-    if ((cell === null) !== !state.valid) return [`${where}: the page says the decode is ${state.valid ? 'valid' : 'invalid'}, the space says the opposite`];
-    if (cell !== null) {
-      const accuracy = readTable(data.table).accuracy(tokens, cell.key);
-      if (accuracy !== state.trueAccuracy) return [`${where}: the page shows accuracy ${state.trueAccuracy} for ${cell.key}, the embedded table holds ${accuracy}`];
-    }
-    return [];
-  } finally {
-    controller.dispose();
+async function matchesNode(page: Page, id: string, node: NodeSide, state: ExplorerState, when: string): Promise<string[]> {
+  const where = `explorer ${id} (${when})`;
+  const tokens = node.controllers[state.model].decode([state.z as number[]])[0];
+  if (tokens.join(' ') !== state.tokens.join(' ')) return [`${where}: the page decoded [${state.tokens.join(' ')}], Node decodes [${tokens.join(' ')}] for the same z`];
+  const printed = (await page.textContent(`#${id} .dnas-explorer-tokens`)) ?? '';
+  if (printed !== tokens.join(' ')) return [`${where}: the page prints tokens "${printed}", its state holds "${tokens.join(' ')}"`];
+  const cell = node.space.cell(tokens);
+  if ((cell === null) !== !state.valid) return [`${where}: the page says the decode is ${state.valid ? 'valid' : 'invalid'}, the space says the opposite`];
+  if (cell !== null) {
+    const accuracy = node.table.accuracy(tokens, cell.key);
+    if (accuracy !== state.trueAccuracy) return [`${where}: the page shows accuracy ${state.trueAccuracy} for ${cell.key}, the embedded table holds ${accuracy}`];
   }
+  return [];
 }

@@ -2,7 +2,7 @@
 // runner that executes grids as one list of (config, seed) jobs on one worker pool (runner.ts:
 // resumable, results on disk).
 // No statistics here: lib/analysis summarises what this returns.
-import type { SearchResult } from '../search/search';
+import type { SearchAlgorithm, SearchResult } from '../search/search';
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -298,9 +298,11 @@ export function gridJobs(parts: readonly GridPart[], options: { readonly seeds: 
     const { jobs } = seedJobs({ space: part.space ?? 'nb101', algo: config.algo, budget: config.budget, algoOptions: config.algoOptions ?? {}, seeds, experiment, resultsDir: options.resultsDir }, provenance);
     return { part: p, config, experiment, jobs };
   }));
-  const derived = options.deriveBudgets === false ? listed : withDerivedBudgets(listed);
+  // Built once per config for what they declare (anytime, sharedTraining): a dnas-acq build hashes its latent model's weights.
+  const algorithms = listed.map((c) => createAlgorithm(c.config.algo, c.config.algoOptions ?? {}));
+  const derived = options.deriveBudgets === false ? listed : withDerivedBudgets(listed, algorithms);
   const trainingMemo = join(resultsRoot(options.resultsDir), '.training-memo', createHash('sha256').update(canonicalJson(parts.map((p) => [p.space ?? 'nb101', p.experiment]))).digest('hex').slice(0, 16));
-  const { cells, shared } = withSharedTraining(derived, trainingMemo);
+  const { cells, shared } = withSharedTraining(derived, algorithms, trainingMemo);
   return { cells, order: gridJobOrder(cells.map((c) => ({ algo: c.config.algo, budget: c.config.budget, seeds: c.derivedFrom === undefined ? c.jobs.length : 0 }))), trainingMemo: shared ? trainingMemo : null };
 }
 
@@ -308,10 +310,10 @@ export function gridJobs(parts: readonly GridPart[], options: { readonly seeds: 
  * The cells with a training memo offered where two or more configs of a part, at the same budget,
  * declare the same `sharedTraining` (NAO and SemiNAS): their jobs get `trainingMemo`.
  */
-function withSharedTraining(cells: readonly GridCell[], dir: string): { cells: GridCell[]; shared: boolean } {
+function withSharedTraining(cells: readonly GridCell[], algorithms: readonly SearchAlgorithm[], dir: string): { cells: GridCell[]; shared: boolean } {
   const groups = new Map<string, number[]>();
   cells.forEach((c, i) => {
-    const signature = createAlgorithm(c.config.algo, c.config.algoOptions ?? {}).sharedTraining;
+    const signature = algorithms[i].sharedTraining;
     if (signature === undefined || c.derivedFrom !== undefined) return;
     const key = `${c.part}\u0000${c.config.budget}\u0000${signature}`;
     groups.set(key, [...(groups.get(key) ?? []), i]);
@@ -331,10 +333,10 @@ function withSharedTraining(cells: readonly GridCell[], dir: string): { cells: G
  * with the same algorithm and options (key order aside) form a group; the largest budget's jobs list
  * the others' seed folders in `derived`, and those cells name it in `derivedFrom`.
  */
-function withDerivedBudgets(cells: readonly GridCell[]): GridCell[] {
+function withDerivedBudgets(cells: readonly GridCell[], algorithms: readonly SearchAlgorithm[]): GridCell[] {
   const groups = new Map<string, number[]>();
   cells.forEach((c, i) => {
-    if (createAlgorithm(c.config.algo, c.config.algoOptions ?? {}).anytime !== true) return;
+    if (algorithms[i].anytime !== true) return;
     const key = `${c.part}\u0000${c.config.algo}\u0000${canonicalJson(c.config.algoOptions ?? {})}`;
     groups.set(key, [...(groups.get(key) ?? []), i]);
   });

@@ -85,10 +85,9 @@ export interface ExplorerData {
   readonly table: ExplorerTable;
 }
 
-/** Bytes of base64 text (atob in a page, Buffer in Node). */
+/** Bytes of base64 text (atob: in pages and in Node). */
 export function fromBase64(text: string): Uint8Array {
-  if (typeof atob === 'function') return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-  return new Uint8Array(Buffer.from(text, 'base64'));
+  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 }
 
 /** A table read back: the accuracy of a cell by its tokens and key, and its percentile in the space. */
@@ -194,11 +193,7 @@ function copy(bytes: Uint8Array): ArrayBuffer {
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
 
+/** Base64 of bytes (the encoders run in Node only: the page decodes). */
 function toBase64(bytes: Uint8Array): string {
-  if (typeof btoa === 'function' && typeof Buffer === 'undefined') {
-    let text = '';
-    for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    return btoa(text);
-  }
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }
