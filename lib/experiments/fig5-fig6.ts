@@ -319,7 +319,7 @@ export async function limitedSearchRuns(evaluator: SubnetEvaluator, limits: read
       out.push({
         limit, toleranceM, method, seeds: options.seeds, results: runs.results,
         bestAccuracy: best.map((b) => b.searchAccuracy),
-        bestFlopsM: best.map((b) => space.flopsM(space.architecture(b.key))),
+        bestFlopsM: best.map((b) => space.flopsM(evaluator.supernet.architecture(b.key))),
         stats: options.seeds.map((seed) => algorithms.get(seed)!.flopsStats()),
         evaluationsComputed: runs.evaluationsComputed, seconds: runs.seconds,
       });

@@ -3,9 +3,8 @@
 // It never changes a weight.
 import * as tf from '@tensorflow/tfjs';
 import { makeBatch, type LabelledImages, type Normalisation } from './batches';
-import type { ChannelStats } from './ops';
-import type { Architecture } from './space';
-import type { Supernet } from './supernet';
+import type { ChannelStats, NormMode } from './ops';
+import type { WeightSharingNet } from './weight-sharing';
 
 /** Where the statistics and the accuracy come from. */
 export interface EvaluationData {
@@ -25,7 +24,7 @@ export interface EvaluationData {
  * (train-mode forward, as PyTorch recalibration does) and the per-site mean and variance are
  * averaged over batches.
  */
-export function recalibrate(supernet: Supernet, arch: Architecture, data: EvaluationData): Map<string, ChannelStats> {
+export function recalibrate<A>(supernet: WeightSharingNet<A>, arch: A, data: EvaluationData): Map<string, ChannelStats> {
   const size = data.calibrationBatch ?? 128;
   const sums = new Map<string, { mean: Float64Array; variance: Float64Array; batches: number }>();
   for (let start = 0; start + size <= data.calibration.count; start += size) {
@@ -53,13 +52,13 @@ export function recalibrate(supernet: Supernet, arch: Architecture, data: Evalua
 }
 
 /** Accuracy (fraction of 1) of `arch` with inherited weights and recalibrated BN on `data.evaluation`. */
-export function evaluateSubnet(supernet: Supernet, arch: Architecture, data: EvaluationData): number {
+export function evaluateSubnet<A>(supernet: WeightSharingNet<A>, arch: A, data: EvaluationData): number {
   const stats = recalibrate(supernet, arch, data);
   return accuracyWith(supernet, arch, data, { kind: 'fixed', stats });
 }
 
 /** Accuracy of `arch` on `data.evaluation` under a given normalisation mode. */
-export function accuracyWith(supernet: Supernet, arch: Architecture, data: EvaluationData, mode: Parameters<Supernet['forward']>[2]): number {
+export function accuracyWith<A>(supernet: WeightSharingNet<A>, arch: A, data: EvaluationData, mode: NormMode): number {
   const size = data.evaluationBatch ?? 500;
   const images = data.evaluation;
   let correct = 0;

@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import { TabularBenchmark, type BenchmarkRecord, type QuerySink } from '../benchmarks/tabular';
 import { evaluateSubnet, type EvaluationData } from './evaluate';
 import type { Architecture } from './space';
-import type { Supernet } from './supernet';
+import type { WeightSharingNet } from './weight-sharing';
 
 /** A sub-network's one-shot record: inherited-weight accuracy on the validation split, exact cost. */
 export interface OneShotRecord extends BenchmarkRecord {
@@ -22,13 +22,13 @@ export interface OneShotRecord extends BenchmarkRecord {
  * the file); the caller must name the file after the supernet and the data (a different supernet
  * must not read another's cache).
  */
-export class SubnetEvaluator {
+export class SubnetEvaluator<A = Architecture> {
   private readonly memo = new Map<string, number>();
   /** Evaluations actually computed by this object (memo and file hits excluded). */
   computed = 0;
 
   constructor(
-    readonly supernet: Supernet,
+    readonly supernet: WeightSharingNet<A>,
     private readonly data: EvaluationData,
     private readonly cacheFile?: string,
   ) {
@@ -54,7 +54,7 @@ export class SubnetEvaluator {
   }
 
   /** The record of `arch` (evaluating it when new). @throws RangeError for an architecture outside the space. */
-  record(arch: Architecture): OneShotRecord {
+  record(arch: A): OneShotRecord {
     const space = this.supernet.space;
     const key = space.key(arch);
     let accuracy = this.memo.get(key);
@@ -72,15 +72,15 @@ export class SubnetEvaluator {
 }
 
 /** A Map whose every key of the space is present, its value computed on first `get` (what TabularBenchmark reads). */
-class LazyRecords extends Map<string, OneShotRecord> {
-  constructor(private readonly evaluator: SubnetEvaluator) {
+class LazyRecords<A> extends Map<string, OneShotRecord> {
+  constructor(private readonly evaluator: SubnetEvaluator<A>) {
     super();
   }
 
   override get(key: string): OneShotRecord | undefined {
     let record = super.get(key);
     if (record === undefined) {
-      record = this.evaluator.record(this.evaluator.supernet.space.architecture(key));
+      record = this.evaluator.record(this.evaluator.supernet.architecture(key));
       super.set(key, record);
     }
     return record;
@@ -96,9 +96,9 @@ class LazyRecords extends Map<string, OneShotRecord> {
  * tabular ones (so random, evolution and the controllers run on it unchanged). Nothing is out of
  * domain: every architecture of the space has weights.
  */
-export function oneShotBenchmark(evaluator: SubnetEvaluator, options: { readonly name?: string; readonly budget?: number; readonly log?: QuerySink } = {}): TabularBenchmark<Architecture, OneShotRecord> {
+export function oneShotBenchmark<A>(evaluator: SubnetEvaluator<A>, options: { readonly name?: string; readonly budget?: number; readonly log?: QuerySink } = {}): TabularBenchmark<A, OneShotRecord> {
   const space = evaluator.supernet.space;
-  return new TabularBenchmark<Architecture, OneShotRecord>({
+  return new TabularBenchmark<A, OneShotRecord>({
     name: options.name ?? `${space.name}-oneshot`,
     records: new LazyRecords(evaluator),
     keyOf: (arch) => space.key(arch),

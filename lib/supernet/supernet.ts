@@ -6,12 +6,13 @@ import { blockForward, blockWeightShapes, headForward, initialValues, stemForwar
 import type { NormMode } from './ops';
 import { LayerChoiceSpace, type Architecture, type SupernetSpaceConfig } from './space';
 import { readTensorMap, writeTensorMap } from './tensor-file';
+import { restoreWeights, savedNetHeader, type WeightSharingNet } from './weight-sharing';
 
 /** The base name of a saved supernet: `supernet.json` + `supernet.bin` (see tensor-file.ts). */
 export const SUPERNET_FILE = 'supernet';
 
 /** A supernet's weights for every layer choice; `forward` runs one sub-network on them. */
-export class Supernet {
+export class Supernet implements WeightSharingNet<Architecture> {
   readonly space: LayerChoiceSpace;
   /** Every trainable weight by id (`stem.conv`, `L3.sep5.pw1`, `head.kernel`, …). */
   readonly weights: ReadonlyMap<string, tf.Variable>;
@@ -27,6 +28,10 @@ export class Supernet {
     const weights = new Map<string, tf.Variable>();
     for (const [id, shape] of weightShapes(config)) weights.set(id, tf.tidy(() => tf.variable(tf.tensor(initialValues(id, shape, rng.fork(id)), shape))));
     return new Supernet(config, weights);
+  }
+
+  architecture(key: string): Architecture {
+    return this.space.architecture(key);
   }
 
   /** Ids of the weights sub-network `arch` uses (stem, its blocks, head): what single-path training updates. */
@@ -64,6 +69,14 @@ export class Supernet {
   /** Write the weights atomically to `dir`, with the config and `meta` beside them. */
   save(dir: string, meta: Record<string, unknown> = {}): void {
     writeTensorMap(dir, SUPERNET_FILE, this.weights, { config: this.config, meta });
+  }
+
+  saved(dir: string): { config: unknown; meta: Record<string, unknown> } | null {
+    return savedNetHeader(dir, SUPERNET_FILE);
+  }
+
+  restore(dir: string): Record<string, unknown> {
+    return restoreWeights(dir, SUPERNET_FILE, this.weights, this.config);
   }
 
   /**

@@ -44,6 +44,14 @@ export function hasTensorMap(dir: string, base: string): boolean {
   return existsSync(join(dir, `${base}.json`));
 }
 
+/** The header `writeTensorMap` stored with `<dir>/<base>`, without reading (or checking) the tensors. @throws Error when the index is missing or of another format. */
+export function readTensorMapHeader(dir: string, base: string): Record<string, unknown> {
+  const indexPath = join(dir, `${base}.json`);
+  const index = JSON.parse(readFileSync(indexPath, 'utf8')) as Index;
+  if (index.format !== 'dnas-tensors/1') throw new Error(`${indexPath}: unknown format ${JSON.stringify(index.format)} (expected dnas-tensors/1)`);
+  return index.header;
+}
+
 /**
  * Read what `writeTensorMap` wrote. @throws Error when a file is missing or unreadable, the
  * checksum disagrees, or an entry runs past the end of the data (it names the file and values).

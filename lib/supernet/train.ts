@@ -6,12 +6,12 @@ import { mkdirSync } from 'node:fs';
 import { softmaxCrossEntropy } from '../controller/fast-ops';
 import { Rng, type Seed } from '../random';
 import { makeBatch, stepIndices, type LabelledImages, type Normalisation } from './batches';
+import { readTensorMap, writeTensorMap } from './tensor-file';
 import type { Architecture } from './space';
-import { SUPERNET_FILE, Supernet } from './supernet';
-import { hasTensorMap, readTensorMap, writeTensorMap } from './tensor-file';
+import type { WeightSharingNet } from './weight-sharing';
 
 /** Training settings; defaults are this workbook's CPU-scale choices (SPOS uses SGD, momentum 0.9, wd 4e-5). */
-export interface TrainOptions {
+export interface TrainOptions<A = Architecture> {
   readonly steps: number;
   /** Images per step (default 64). */
   readonly batchSize?: number;
@@ -24,13 +24,13 @@ export interface TrainOptions {
   /** Seed of the batch order and of `sample`'s generator. */
   readonly seed: Seed;
   /** The sub-network of step `step` (uniform, VAENAS Γ with its ε schedule, or a fixed one for stand-alone training). */
-  readonly sample: (step: number, rng: Rng) => Architecture;
+  readonly sample: (step: number, rng: Rng) => A;
   /** Folder for checkpoints; a checkpoint there with the same settings is resumed. */
   readonly checkpointDir?: string;
   /** Save a checkpoint every this many steps (default 200). */
   readonly checkpointEvery?: number;
   /** Called after each step with the step's loss. */
-  readonly onStep?: (info: { step: number; steps: number; loss: number; arch: Architecture }) => void;
+  readonly onStep?: (info: { step: number; steps: number; loss: number; arch: A }) => void;
 }
 
 /** What training did. */
@@ -51,7 +51,7 @@ const MOMENTUM_FILE = 'momentum';
  * @throws RangeError for non-positive steps or batch size; Error when the loss is not finite
  *   (it names the step and the architecture).
  */
-export function trainSupernet(supernet: Supernet, data: LabelledImages, norm: Normalisation, options: TrainOptions): TrainReport {
+export function trainSupernet<A>(supernet: WeightSharingNet<A>, data: LabelledImages, norm: Normalisation, options: TrainOptions<A>): TrainReport {
   const { steps, seed } = options;
   const batchSize = options.batchSize ?? 64;
   if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`training steps must be a positive integer: got ${steps}`);
@@ -63,7 +63,7 @@ export function trainSupernet(supernet: Supernet, data: LabelledImages, norm: No
   const settings = { steps, batchSize, learningRate: peak, momentum: mu, weightDecay: wd, seed: String(seed), data: data.name, images: data.count };
   const momentum = new Map<string, tf.Variable>();
   let start = 0;
-  if (options.checkpointDir && hasTensorMap(options.checkpointDir, SUPERNET_FILE)) {
+  if (options.checkpointDir && supernet.saved(options.checkpointDir) !== null) {
     start = resume(supernet, momentum, options.checkpointDir, settings);
   }
   const paths = new Set<string>();
@@ -89,7 +89,7 @@ export function trainSupernet(supernet: Supernet, data: LabelledImages, norm: No
   return { steps, resumedAt: start, finalLoss: recent.length === 0 ? null : recent.reduce((a, b) => a + b, 0) / recent.length, pathsTrained: paths.size };
 }
 
-function trainStep(supernet: Supernet, momentum: Map<string, tf.Variable>, data: LabelledImages, norm: Normalisation, arch: Architecture, indices: Int32Array, hp: { lr: number; mu: number; wd: number }): number {
+function trainStep<A>(supernet: WeightSharingNet<A>, momentum: Map<string, tf.Variable>, data: LabelledImages, norm: Normalisation, arch: A, indices: Int32Array, hp: { lr: number; mu: number; wd: number }): number {
   const ids = supernet.pathWeightIds(arch);
   const vars = ids.map((id) => supernet.weights.get(id)!);
   const { x, labels } = makeBatch(data, indices, norm);
@@ -117,31 +117,25 @@ function trainStep(supernet: Supernet, momentum: Map<string, tf.Variable>, data:
   }
 }
 
-function checkpoint(supernet: Supernet, momentum: Map<string, tf.Variable>, dir: string, meta: Record<string, unknown>): void {
+function checkpoint<A>(supernet: WeightSharingNet<A>, momentum: Map<string, tf.Variable>, dir: string, meta: Record<string, unknown>): void {
   mkdirSync(dir, { recursive: true });
   writeTensorMap(dir, MOMENTUM_FILE, momentum);
   supernet.save(dir, { checkpoint: meta });
 }
 
-function resume(supernet: Supernet, momentum: Map<string, tf.Variable>, dir: string, settings: Record<string, unknown>): number {
-  const { supernet: saved, meta } = Supernet.load(dir);
-  const previous = meta.checkpoint as Record<string, unknown> | undefined;
-  if (previous === undefined) {
-    saved.dispose();
-    throw new Error(`${dir} holds a saved supernet that is not a training checkpoint: use another checkpointDir (it would be overwritten)`);
-  }
+function resume<A>(supernet: WeightSharingNet<A>, momentum: Map<string, tf.Variable>, dir: string, settings: Record<string, unknown>): number {
+  const saved = supernet.saved(dir)!;
+  const previous = saved.meta.checkpoint as Record<string, unknown> | undefined;
+  if (previous === undefined) throw new Error(`${dir} holds a saved supernet that is not a training checkpoint: use another checkpointDir (it would be overwritten)`);
   if (JSON.stringify(saved.config) !== JSON.stringify(supernet.config)) {
-    saved.dispose();
     throw new Error(`checkpoint in ${dir} is of another supernet config (${JSON.stringify(saved.config)}), this run trains ${JSON.stringify(supernet.config)}`);
   }
   for (const key of Object.keys(settings)) {
     if (String(previous[key]) !== String(settings[key])) {
-      saved.dispose();
       throw new Error(`checkpoint in ${dir} was made with ${key} = ${String(previous[key])}, this run has ${String(settings[key])}: remove the folder or use the same settings`);
     }
   }
-  for (const [id, v] of supernet.weights) v.assign(saved.weights.get(id)!);
-  saved.dispose();
+  supernet.restore(dir);
   for (const [id, t] of readTensorMap(dir, MOMENTUM_FILE).tensors) {
     momentum.set(id, tf.variable(t, false));
     t.dispose();

@@ -22,7 +22,7 @@ function accuracyOf(arch: Architecture): number {
 
 /** What oneShotBenchmark and oneShotSearchRuns read of an evaluator, without a supernet. */
 function fakeEvaluator(): SubnetEvaluator {
-  const fake = { supernet: { space }, computed: 0, record: (arch: Architecture) => {
+  const fake = { supernet: { space, architecture: (key: string) => space.architecture(key) }, computed: 0, record: (arch: Architecture) => {
     fake.computed++;
     return { searchAccuracy: accuracyOf(arch), valAccuracy: accuracyOf(arch), flopsM: space.flopsM(arch), params: space.params(arch) };
   } };
