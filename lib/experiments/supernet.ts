@@ -13,14 +13,16 @@ import { mixtureSampler } from '../samplers/mixture';
 import { uniformSampler } from '../samplers/uniform';
 import { trainVaeSampler, type TrainedVaeSampler } from '../samplers/vae';
 import { channelNormalisation, type LabelledImages, type Normalisation } from '../supernet/batches';
-import { firstN, loadCifar10, loadFashionMnist, splitValidation, type ImageDataset } from '../supernet/data/index';
+import { downsample, firstN, loadCifar10, loadFashionMnist, splitValidation, type ImageDataset } from '../supernet/data/index';
 import { accuracyWith, evaluateSubnet, recalibrate, type EvaluationData } from '../supernet/evaluate';
 import { SubnetEvaluator } from '../supernet/oneshot-benchmark';
 import { CIFAR10_SPACE, FASHION_MNIST_SPACE, SMOKE_SPACE, type Architecture, type SupernetSpaceConfig } from '../supernet/space';
+import { NB201_SUPERNET_FILE, Nb201Supernet, type Nb201SupernetConfig } from '../supernet/nb201-supernet';
 import { SUPERNET_FILE, Supernet } from '../supernet/supernet';
 import { hasTensorMap } from '../supernet/tensor-file';
 import { trainSupernet } from '../supernet/train';
 import { registerWasmConvGradients } from '../supernet/wasm-conv-gradients';
+import type { WeightSharingNet } from '../supernet/weight-sharing';
 import { startProgress } from '../report/progress';
 
 /** The image data sets the supernet experiments read. */
@@ -48,6 +50,8 @@ export interface ImageSplitsSource {
   readonly trainLimit?: number;
   readonly testLimit?: number;
   readonly dataDir?: string;
+  /** Images shrunk by this factor (box filter, `downsample`) after loading; default 1. */
+  readonly downsample?: number;
 }
 
 /**
@@ -104,14 +108,15 @@ export function spaceFor(dataset: ImageDatasetName, schedule: SupernetSchedule):
  * returned for final reports only. Also initialises the TF.js backend (`quiet`: without saying which)
  * and the wasm conv gradients.
  */
-export async function loadImageSplits(dataset: ImageDatasetName, options: { validation: number; seed: number; trainLimit?: number; testLimit?: number; dataDir?: string; quiet?: boolean }): Promise<ImageSplits> {
+export async function loadImageSplits(dataset: ImageDatasetName, options: { validation: number; seed: number; trainLimit?: number; testLimit?: number; dataDir?: string; downsample?: number; quiet?: boolean }): Promise<ImageSplits> {
   await initBackend({ quiet: options.quiet });
   registerWasmConvGradients();
+  const factor = options.downsample ?? 1;
   const load = (split: 'train' | 'test', limit?: number): ImageDataset =>
-    dataset === 'cifar10' ? loadCifar10({ split, limit, dataDir: options.dataDir }) : loadFashionMnist({ split, limit });
+    downsample(dataset === 'cifar10' ? loadCifar10({ split, limit, dataDir: options.dataDir }) : loadFashionMnist({ split, limit }), factor);
   const all = load('train', options.trainLimit);
   const { train, validation } = splitValidation(all, options.validation, options.seed);
-  const source: ImageSplitsSource = { dataset, validation: options.validation, seed: options.seed, trainLimit: options.trainLimit, testLimit: options.testLimit, dataDir: options.dataDir };
+  const source: ImageSplitsSource = { dataset, validation: options.validation, seed: options.seed, trainLimit: options.trainLimit, testLimit: options.testLimit, dataDir: options.dataDir, ...(factor === 1 ? {} : { downsample: factor }) };
   return { dataset, train, validation, test: load('test', options.testLimit), norm: channelNormalisation(train), source };
 }
 
@@ -126,9 +131,29 @@ export type SupernetSampling =
    */
   | { readonly kind: 'vaenas'; readonly interval: number; readonly sampled: number; readonly topFraction: number; readonly vaeSteps: number; readonly epsilonFinal: number };
 
+/** A supernet's shape: the layer-choice space's, or the NAS-Bench-201 cell supernet's. */
+export type SupernetConfig = SupernetSpaceConfig | Nb201SupernetConfig;
+
+/** The supernet class a config builds. */
+export type NetOf<C extends SupernetConfig> = C extends Nb201SupernetConfig ? Nb201Supernet : Supernet;
+
+/** True for a NAS-Bench-201 supernet config (it has cells per stage; the layer-choice one has stages). */
+export function isNb201Config(config: SupernetConfig): config is Nb201SupernetConfig {
+  return 'cellsPerStage' in config;
+}
+
+/** A freshly initialised supernet of `config` (seeded). */
+export function createNet<C extends SupernetConfig>(config: C, seed: number): NetOf<C> {
+  return (isNb201Config(config) ? Nb201Supernet.create(config, seed) : Supernet.create(config, seed)) as NetOf<C>;
+}
+
+function loadNet<C extends SupernetConfig>(dir: string, config: C): NetOf<C> {
+  return (isNb201Config(config) ? Nb201Supernet.load(dir, config).supernet : Supernet.load(dir).supernet) as NetOf<C>;
+}
+
 /** Options of `trainedSupernet`. */
-export interface TrainedSupernetOptions {
-  readonly config: SupernetSpaceConfig;
+export interface TrainedSupernetOptions<C extends SupernetConfig = SupernetSpaceConfig> {
+  readonly config: C;
   readonly steps: number;
   readonly batchSize: number;
   readonly learningRate: number;
@@ -150,8 +175,9 @@ export interface TrainedSupernetOptions {
 }
 
 /** A trained supernet and where it came from. */
-export interface TrainedSupernet {
-  readonly supernet: Supernet;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface TrainedSupernet<N extends WeightSharingNet<any> = Supernet> {
+  readonly supernet: N;
   /** 16 hex digits of SHA-256 over everything that fixes the weights. */
   readonly key: string;
   readonly keyConfig: Record<string, unknown>;
@@ -169,16 +195,17 @@ const DONE_FILE = 'trained.json';
  * Train a supernet (or load it from `.cache/supernets/<key>` when trained before with the same
  * settings and data). An interrupted training resumes from its last checkpoint in that folder.
  */
-export function trainedSupernet(splits: ImageSplits, options: TrainedSupernetOptions): TrainedSupernet {
+export function trainedSupernet<C extends SupernetConfig = SupernetSpaceConfig>(splits: ImageSplits, options: TrainedSupernetOptions<C>): TrainedSupernet<NetOf<C>> {
   // VAENAS's weights also depend on the images that rank its draws; uniform keys stay as they were.
   const ranking = options.sampling.kind === 'vaenas' && options.rankingData !== undefined ? { ranking: evaluationIdentity(options.rankingData) } : {};
   const keyConfig = { format: 'dnas-supernet-run', version: 1, config: options.config, steps: options.steps, batchSize: options.batchSize, learningRate: options.learningRate, seed: options.seed, sampling: options.sampling, data: splitsIdentity(splits), ...ranking };
   const key = createHash('sha256').update(JSON.stringify(keyConfig)).digest('hex').slice(0, 16);
   const dir = options.cache === false ? null : join(cacheRoot(options.cacheDir), 'supernets', key);
-  const cached = (): TrainedSupernet | null => {
-    if (dir === null || !existsSync(join(dir, DONE_FILE)) || !hasTensorMap(dir, SUPERNET_FILE)) return null;
+  const file = isNb201Config(options.config) ? NB201_SUPERNET_FILE : SUPERNET_FILE;
+  const cached = (): TrainedSupernet<NetOf<C>> | null => {
+    if (dir === null || !existsSync(join(dir, DONE_FILE)) || !hasTensorMap(dir, file)) return null;
     const done = JSON.parse(readFileSync(join(dir, DONE_FILE), 'utf8')) as { trainSeconds: number; vaenas?: TrainedSupernet['vaenas'] };
-    return { supernet: Supernet.load(dir).supernet, key, keyConfig, dir, fromCache: true, trainSeconds: done.trainSeconds, vaenas: done.vaenas };
+    return { supernet: loadNet(dir, options.config), key, keyConfig, dir, fromCache: true, trainSeconds: done.trainSeconds, vaenas: done.vaenas };
   };
   const found = cached();
   if (found !== null) return found;
@@ -186,22 +213,21 @@ export function trainedSupernet(splits: ImageSplits, options: TrainedSupernetOpt
   // One trainer per cache entry (its checkpoints live there): a second one is refused, naming the first.
   const lock = dir === null ? null : lockFolderSync(dir, `supernet ${key}`);
   try {
-    return cached() ?? trainFresh(splits, options, { key, keyConfig, dir, isHeld: () => lock?.isHeld() ?? true });
+    return cached() ?? (trainFresh<unknown>(splits, options, createNet(options.config, options.seed) as WeightSharingNet<unknown>, { key, keyConfig, dir, isHeld: () => lock?.isHeld() ?? true }) as TrainedSupernet<NetOf<C>>);
   } finally {
     void lock?.release();
   }
 }
 
 /** trainedSupernet's training (and its resume from checkpoints), under the entry's lock. */
-function trainFresh(splits: ImageSplits, options: TrainedSupernetOptions, entry: { key: string; keyConfig: Record<string, unknown>; dir: string | null; isHeld: () => boolean }): TrainedSupernet {
+function trainFresh<A>(splits: ImageSplits, options: TrainedSupernetOptions<SupernetConfig>, supernet: WeightSharingNet<A>, entry: { key: string; keyConfig: Record<string, unknown>; dir: string | null; isHeld: () => boolean }): TrainedSupernet<WeightSharingNet<A>> {
   const { key, keyConfig, dir } = entry;
   const started = Date.now();
-  const supernet = Supernet.create(options.config, options.seed);
   const space = supernet.space;
   const sampling = options.sampling;
   let vaenas: { epsilonFinal: number; vaeTrainings: number } | undefined;
-  let sample: (step: number, rng: Rng) => Architecture = (_step, rng) => space.sampleUniform(rng);
-  let vae: TrainedVaeSampler<Architecture> | null = null;
+  let sample: (step: number, rng: Rng) => A = (_step, rng) => space.sampleUniform(rng);
+  let vae: TrainedVaeSampler<A> | null = null;
   if (sampling.kind === 'vaenas') {
     if (options.rankingData === undefined) throw new Error('VAENAS supernet training needs rankingData (validation images) to rank sampled architectures');
     const inc = sampling.epsilonFinal / options.steps;
@@ -250,7 +276,7 @@ function trainFresh(splits: ImageSplits, options: TrainedSupernetOptions, entry:
     bar?.finish(`failed: ${(err as Error).message}`);
     throw err;
   } finally {
-    (vae as TrainedVaeSampler<Architecture> | null)?.dispose();
+    (vae as TrainedVaeSampler<A> | null)?.dispose();
   }
   const trainSeconds = (Date.now() - started) / 1000;
   if (dir !== null && !entry.isHeld()) throw new Error(`${dir}: this training lost the entry's lock to another trainer; it stops without marking it done`);
@@ -264,9 +290,9 @@ export function searchEvaluationData(splits: ImageSplits, schedule: { calibratio
 }
 
 /** An evaluator whose results persist next to the supernet (`evaluations-<calibration>-<evaluation>.jsonl`). */
-export function supernetEvaluator(run: TrainedSupernet, data: EvaluationData): SubnetEvaluator {
+export function supernetEvaluator<A>(run: TrainedSupernet<WeightSharingNet<A>>, data: EvaluationData): SubnetEvaluator<A> {
   const file = run.dir === null ? undefined : join(run.dir, `evaluations-${data.calibration.count}-${data.evaluation.count}.jsonl`);
-  return new SubnetEvaluator(run.supernet, data, file);
+  return new SubnetEvaluator<A>(run.supernet, data, file);
 }
 
 /** Options of `trainStandalone`. */

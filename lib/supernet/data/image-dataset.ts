@@ -52,6 +52,35 @@ export function firstN(ds: ImageDataset, n: number): ImageDataset {
 }
 
 /**
+ * `ds` at 1/`factor` of its height and width: each output pixel is the mean of a factor×factor
+ * block (box filter, as area resizing does). Factor 1 returns `ds` itself.
+ * @throws RangeError when factor is not a positive integer dividing both height and width.
+ */
+export function downsample(ds: ImageDataset, factor: number): ImageDataset {
+  if (!Number.isInteger(factor) || factor < 1 || ds.height % factor !== 0 || ds.width % factor !== 0) {
+    throw new RangeError(`downsample of ${ds.name}: factor must be a positive integer dividing ${ds.height}×${ds.width}: got ${factor}`);
+  }
+  if (factor === 1) return ds;
+  const { height, width, channels: c } = ds;
+  const h = height / factor;
+  const w = width / factor;
+  const images = new Float32Array(ds.count * h * w * c);
+  const scale = 1 / (factor * factor);
+  for (let n = 0; n < ds.count; n++) {
+    const src = n * height * width * c;
+    const dst = n * h * w * c;
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const from = src + (y * width + x) * c;
+        const to = dst + ((Math.floor(y / factor) * w) + Math.floor(x / factor)) * c;
+        for (let k = 0; k < c; k++) images[to + k] += ds.images[from + k] * scale;
+      }
+    }
+  }
+  return { ...ds, name: `${ds.name}@${h}x${w}`, images, height: h, width: w };
+}
+
+/**
  * How many images to keep: `limit`, or all `count` when it is undefined.
  * @throws RangeError when `limit` is not an integer in 1..count.
  */
