@@ -119,9 +119,14 @@ export { trainSupernet, type TrainOptions as SupernetTrainOptions, type TrainRep
 export { evaluateSubnet, recalibrate, type EvaluationData } from './supernet/evaluate';
 export { SubnetEvaluator, oneShotBenchmark, type OneShotRecord } from './supernet/oneshot-benchmark';
 export { registerWasmConvGradients } from './supernet/wasm-conv-gradients';
-export { loadFashionMnist, loadCifar10, splitValidation, firstN, type ImageDataset } from './supernet/data/index';
-export { SUPERNET_SCHEDULES, loadImageSplits, trainedSupernet, searchEvaluationData, supernetEvaluator, trainStandalone, spaceFor, type ImageSplits, type SupernetSchedule, type SupernetSampling, type TrainedSupernet, type StandaloneResult, type StandaloneOptions, type ImageSplitsSource } from './experiments/supernet';
-export { supernetJob, standaloneJob, searchJob, describeJob, type SupernetSettings, type SupernetJob, type StandaloneJob, type SearchJob, type SupernetPoolJob, type EvaluationSizes } from './experiments/supernet-jobs';
+export { conv2dFast } from './supernet/fast-conv';
+export { Nb201Supernet, NB201_BENCHMARK_NETWORK, nb201WeightShapes, type Nb201SupernetConfig } from './supernet/nb201-supernet';
+export type { WeightSharingNet } from './supernet/weight-sharing';
+export { NB201_ONESHOT_SCHEDULES, nb201RankingCells, nb201SetRanking, inheritedAccuracies, type Nb201OneShotSchedule, type Nb201RankingCells, type Nb201SetRanking } from './experiments/nb201-oneshot';
+export { rankingQuality, rankingQualityRow, topKPrecision, pairedTauDifference, formatEstimate, type RankingQuality, type RankingQualityOptions, type Estimate, type TopKPrecision, type PairedTauDifference } from './analysis/ranking-quality';
+export { loadFashionMnist, loadCifar10, splitValidation, firstN, downsample, type ImageDataset } from './supernet/data/index';
+export { SUPERNET_SCHEDULES, loadImageSplits, trainedSupernet, searchEvaluationData, supernetEvaluator, trainStandalone, spaceFor, createNet, isNb201Config, type SupernetConfig, type NetOf, type ImageSplits, type SupernetSchedule, type SupernetSampling, type TrainedSupernet, type StandaloneResult, type StandaloneOptions, type ImageSplitsSource } from './experiments/supernet';
+export { supernetJob, evaluateJob, standaloneJob, searchJob, describeJob, type SupernetSettings, type SupernetJob, type EvaluateJob, type StandaloneJob, type SearchJob, type SupernetPoolJob, type EvaluationSizes } from './experiments/supernet-jobs';
 export { runSupernetJobs, type SupernetPoolOptions } from './experiments/supernet-pool';
 export { finalVaeSampler, architectureOfKey, rankingSet, evolutionSizes, oneShotEvolution, rankAgreement, tauDifference, rankingScatterFigure, rankingVerdict, type VaenasSampling, type FinalVae, type FinalVaeRound, type FinalVaeOptions, type RankingSetOptions, type OneShotEvolutionOptions, type RankAgreement, type TauDifference, type RankingPoint } from './experiments/vaenas-oneshot';
 export { flopsBands, oneShotSearchRuns, flopsLimitedAlgorithm, TABLE2_METHODS, DNAS_IMAGENET_LOSS_WEIGHTS, type FlopsBand, type OneShotRuns, type Table2Method } from './experiments/flops-bands';

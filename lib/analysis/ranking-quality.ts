@@ -87,12 +87,74 @@ export function rankingQuality(score: readonly number[], truth: readonly number[
   };
 }
 
+/** The mean τ difference of paired scores, with each pair's own difference. */
+export interface PairedTauDifference extends Estimate {
+  /** τ(b_i, truth) − τ(a_i, truth) for each pair i (null where a side is constant). */
+  readonly perPair: readonly (number | null)[];
+}
+
+/**
+ * Does score set b rank better than a? For pairs (a_i, b_i) of scores of the same architectures
+ * (e.g. a uniform and a Γ supernet trained with seed i), the mean over pairs of τ(b_i) − τ(a_i)
+ * against `truth`, with a 95% percentile interval from resampling architectures (the same indices
+ * for every score). The interval covers which architectures were measured, not which seeds were
+ * run: `perPair` shows the spread over seeds. Seeds: `Rng(seed).fork('paired-tau')`.
+ * @throws RangeError for no pairs, lengths that differ from truth's, fewer than 3 architectures.
+ */
+export function pairedTauDifference(a: readonly (readonly number[])[], b: readonly (readonly number[])[], truth: readonly number[], options: { resamples?: number; seed?: number } = {}): PairedTauDifference {
+  if (a.length === 0 || a.length !== b.length) throw new RangeError(`paired τ difference needs the same number (≥ 1) of scores on each side: got ${a.length} and ${b.length}`);
+  [...a, ...b].forEach((s) => {
+    if (s.length !== truth.length) throw new RangeError(`a score has ${s.length} values, truth has ${truth.length}`);
+  });
+  if (truth.length < 3) throw new RangeError(`paired τ difference needs at least 3 architectures: got ${truth.length}`);
+  const tau = (x: readonly number[], y: readonly number[]) => (isConstant(x) || isConstant(y) ? null : kendallTau(x, y));
+  const differences = (idx: readonly number[] | null): (number | null)[] => {
+    const pick = (v: readonly number[]) => (idx === null ? v : idx.map((i) => v[i]));
+    const y = pick(truth);
+    return a.map((ai, i) => {
+      const ta = tau(pick(ai), y);
+      const tb = tau(pick(b[i]), y);
+      return ta === null || tb === null ? null : tb - ta;
+    });
+  };
+  const mean = (d: readonly (number | null)[]) => (d.some((v) => v === null) ? null : (d as number[]).reduce((x, y) => x + y, 0) / d.length);
+  const perPair = differences(null);
+  const resamples = options.resamples ?? 1000;
+  const rng = new Rng(options.seed ?? 0).fork('paired-tau');
+  const draws: number[] = [];
+  for (let r = 0; r < resamples; r++) {
+    const m = mean(differences(Array.from({ length: truth.length }, () => rng.int(truth.length))));
+    if (m !== null) draws.push(m);
+  }
+  draws.sort((x, y) => x - y);
+  const usable = draws.length >= resamples / 2;
+  const at = (q: number) => draws[Math.min(draws.length - 1, Math.floor(q * draws.length))];
+  return { value: mean(perPair), low: usable ? at(0.025) : null, high: usable ? at(0.975) : null, perPair };
+}
+
 /** |top_k(score) ∩ top_k(truth)| / k, the top by descending value, ties by lower index. */
 export function topKPrecision(score: readonly number[], truth: readonly number[], k: number): number {
   if (!Number.isInteger(k) || k < 1 || k > score.length) throw new RangeError(`top-k needs an integer k in 1..${score.length}: got ${k}`);
   const top = (values: readonly number[]) => values.map((v, i) => [v, i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]).slice(0, k).map(([, i]) => i);
   const truthTop = new Set(top(truth));
   return top(score).filter((i) => truthTop.has(i)).length / k;
+}
+
+/**
+ * A flat table row of a ranking quality: `kendall`, `kendallLow`, `kendallHigh`, the same for
+ * `spearman`, and `top<p>pct` (+ Low/High) per top-k fraction (e.g. `top10pct` for 0.1).
+ */
+export function rankingQualityRow(q: RankingQuality): Record<string, number | null> {
+  const row: Record<string, number | null> = { architectures: q.architectures };
+  const put = (name: string, e: Estimate) => {
+    row[name] = e.value;
+    row[`${name}Low`] = e.low;
+    row[`${name}High`] = e.high;
+  };
+  put('kendall', q.kendall);
+  put('spearman', q.spearman);
+  for (const t of q.topK) put(`top${+(100 * t.fraction).toFixed(2)}pct`, t);
+  return row;
 }
 
 /** "0.412 [0.35, 0.47]": a value with its interval, for tables. */

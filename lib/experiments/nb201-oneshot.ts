@@ -28,6 +28,8 @@ export const NB201_ONESHOT_SCHEDULES = {
     uniformCells: 12,
     topCells: 6,
     seeds: 1,
+    vaenas: { interval: 20, sampled: 16, topFraction: 0.25, vaeSteps: 30, epsilonFinal: 0.5 },
+    budget: 12,
   },
   full: {
     config: { imageSize: 16, imageChannels: 3, classes: 10, channels: 16, cellsPerStage: 1 } satisfies Nb201SupernetConfig,
@@ -43,6 +45,8 @@ export const NB201_ONESHOT_SCHEDULES = {
     uniformCells: 200,
     topCells: 100,
     seeds: 3,
+    vaenas: { interval: 1000, sampled: 100, topFraction: 0.25, vaeSteps: 300, epsilonFinal: 0.5 },
+    budget: 100,
   },
 } as const;
 
@@ -89,28 +93,32 @@ export interface Nb201SetRanking {
 }
 
 /**
- * Evaluate every cell of `cells` with `evaluator` (inherited weights, recalibrated batch norm) and
- * score its ranking against `val_acc_200`, beside `val_acc_12`'s. `onCell` reports progress.
- * @throws RangeError for a cell missing from the table; what the evaluator throws.
+ * Score inherited accuracies of `cells` (space keys, index-aligned) against `val_acc_200`, beside
+ * `val_acc_12`'s ranking of the same cells (the baseline that costs nothing).
+ * @throws RangeError for a cell missing from the table or lengths that differ.
  */
-export function nb201SetRanking(evaluator: SubnetEvaluator<Nb201Cell>, cells: readonly Nb201Cell[], table: Nasbench201CsvData, options: { seed?: number; resamples?: number; onCell?: (done: number, total: number) => void } = {}): Nb201SetRanking {
-  const keys = cells.map((c) => evaluator.supernet.space.key(c));
-  const records = keys.map((key) => {
+export function nb201SetRanking(cells: readonly string[], inherited: readonly number[], table: Nasbench201CsvData, options: { seed?: number; resamples?: number } = {}): Nb201SetRanking {
+  if (cells.length !== inherited.length) throw new RangeError(`${cells.length} cells but ${inherited.length} inherited accuracies`);
+  const records = cells.map((key) => {
     const r = table.records.get(key);
     if (r === undefined) throw new RangeError(`cell ${key} is not in ${table.path}`);
     return r;
-  });
-  const inherited = cells.map((cell, i) => {
-    const accuracy = evaluator.record(cell).valAccuracy;
-    options.onCell?.(i + 1, cells.length);
-    return accuracy;
   });
   const truth = records.map((r) => r.valAccuracy);
   const epoch12 = records.map((r) => r.valAccuracyByEpochs[12]);
   const stats = { seed: options.seed ?? 0, resamples: options.resamples };
   return {
-    cells: keys, inherited, truth, epoch12, test: records.map((r) => r.testAccuracy ?? null),
+    cells: [...cells], inherited: [...inherited], truth, epoch12, test: records.map((r) => r.testAccuracy ?? null),
     supernet: rankingQuality(inherited, truth, stats),
     baseline12: rankingQuality(epoch12, truth, stats),
   };
+}
+
+/** Inherited accuracies of `cells` from `evaluator` (in this thread), in order; `onCell` hears progress. */
+export function inheritedAccuracies<A>(evaluator: SubnetEvaluator<A>, cells: readonly A[], onCell?: (done: number, total: number) => void): number[] {
+  return cells.map((cell, i) => {
+    const accuracy = evaluator.record(cell).valAccuracy;
+    onCell?.(i + 1, cells.length);
+    return accuracy;
+  });
 }

@@ -5,8 +5,9 @@
 import type { ControllerSearchOptions } from '../search/controller-search';
 import type { FlopsLimit } from '../search/flops-limit';
 import type { Architecture, SupernetSpaceConfig } from '../supernet/space';
+import type { WeightSharingNet } from '../supernet/weight-sharing';
 import { flopsLimitedAlgorithm, oneShotSearchRuns, type OneShotRuns, type Table2Method } from './flops-bands';
-import { searchEvaluationData, supernetEvaluator, trainedSupernet, trainStandalone, type ImageSplits, type StandaloneOptions, type StandaloneResult, type TrainedSupernet, type TrainedSupernetOptions } from './supernet';
+import { searchEvaluationData, supernetEvaluator, trainedSupernet, trainStandalone, type ImageSplits, type NetOf, type StandaloneOptions, type StandaloneResult, type SupernetConfig, type TrainedSupernet, type TrainedSupernetOptions } from './supernet';
 
 /** How many validation and calibration images evaluate sub-networks (a schedule's `calibration` and `evaluation`). */
 export interface EvaluationSizes {
@@ -15,15 +16,26 @@ export interface EvaluationSizes {
 }
 
 /** What fixes a supernet's weights: `trainedSupernet`'s options as plain data (always cached). */
-export type SupernetSettings = Pick<TrainedSupernetOptions, 'config' | 'steps' | 'batchSize' | 'learningRate' | 'seed' | 'sampling' | 'cacheDir'> & {
+export type SupernetSettings<C extends SupernetConfig = SupernetSpaceConfig> = Pick<TrainedSupernetOptions<C>, 'config' | 'steps' | 'batchSize' | 'learningRate' | 'seed' | 'sampling' | 'cacheDir'> & {
   /** VAENAS only: the images that rank Γ's draws (`searchEvaluationData` of these sizes). */
   readonly rankingImages?: EvaluationSizes;
 };
 
 /** Train (or load) a supernet into the cache. */
-export interface SupernetJob {
+export interface SupernetJob<C extends SupernetConfig = SupernetSpaceConfig> {
   readonly kind: 'supernet';
-  readonly settings: SupernetSettings;
+  readonly settings: SupernetSettings<C>;
+}
+
+/**
+ * Evaluate sub-networks (by space key) with an already trained supernet's inherited weights; the
+ * accuracies persist beside it (`supernetEvaluator`), so a rerun reads them back.
+ */
+export interface EvaluateJob {
+  readonly kind: 'evaluate';
+  readonly supernet: SupernetSettings<SupernetConfig>;
+  readonly evaluation: EvaluationSizes;
+  readonly keys: readonly string[];
 }
 
 /** Train one sub-network from scratch and test it (`trainStandalone`). */
@@ -37,6 +49,7 @@ export interface StandaloneJob {
 /** One method's seeded searches under a FLOPs limit on an already trained supernet (`oneShotSearchRuns`). */
 export interface SearchJob {
   readonly kind: 'search';
+  /** A layer-choice supernet (the FLOPs-limited searches run on its space). */
   readonly supernet: SupernetSettings;
   readonly evaluation: EvaluationSizes;
   readonly method: Table2Method;
@@ -48,20 +61,26 @@ export interface SearchJob {
 }
 
 /** Any job of the pool. */
-export type SupernetPoolJob = SupernetJob | StandaloneJob | SearchJob;
+export type SupernetPoolJob = SupernetJob<SupernetConfig> | EvaluateJob | StandaloneJob | SearchJob;
 
-/** What a job gives back. */
-export type JobResult<J extends SupernetPoolJob> = J extends SupernetJob ? TrainedSupernet : J extends StandaloneJob ? StandaloneResult : J extends SearchJob ? OneShotRuns : never;
+/** What a job gives back (an evaluate job: one inherited accuracy per key, in order). */
+export type JobResult<J extends SupernetPoolJob> = J extends SupernetJob<infer C> ? TrainedSupernet<NetOf<C>> : J extends EvaluateJob ? number[] : J extends StandaloneJob ? StandaloneResult : J extends SearchJob ? OneShotRuns : never;
 
 /** A job's result as it crosses threads: a supernet comes back as its cache entry, the rest as they are. */
 export type JobOutcome =
   | { readonly kind: 'supernet'; readonly key: string; readonly fromCache: boolean; readonly trainSeconds: number }
+  | { readonly kind: 'evaluate'; readonly accuracies: number[]; readonly computed: number }
   | { readonly kind: 'standalone'; readonly result: StandaloneResult }
   | { readonly kind: 'search'; readonly runs: OneShotRuns };
 
 /** A supernet job (`cache` must stay on: other threads read the weights from there). */
-export function supernetJob(settings: SupernetSettings): SupernetJob {
+export function supernetJob<C extends SupernetConfig>(settings: SupernetSettings<C>): SupernetJob<C> {
   return { kind: 'supernet', settings };
+}
+
+/** An evaluation job (its supernet must be trained before the job starts). */
+export function evaluateJob(supernet: SupernetSettings<SupernetConfig>, evaluation: EvaluationSizes, keys: readonly string[]): EvaluateJob {
+  return { kind: 'evaluate', supernet, evaluation, keys: [...keys] };
 }
 
 /** A stand-alone training job. */
@@ -78,11 +97,12 @@ export function searchJob(job: Omit<SearchJob, 'kind'>): SearchJob {
 export function describeJob(job: SupernetPoolJob): string {
   if (job.kind === 'supernet') return `supernet ${job.settings.sampling.kind}`;
   if (job.kind === 'standalone') return `stand-alone ${job.arch.join('-')}`;
+  if (job.kind === 'evaluate') return `evaluate ${job.keys.length} on supernet ${job.supernet.sampling.kind} seed ${job.supernet.seed}`;
   return `search ${job.method} ${job.limit === undefined ? 'no limit' : `≤ ${job.limit.limitM}M`}`;
 }
 
 /** `trainedSupernet`'s options for settings (cache on). */
-export function supernetOptions(splits: ImageSplits, settings: SupernetSettings, extra: Partial<TrainedSupernetOptions> = {}): TrainedSupernetOptions {
+export function supernetOptions<C extends SupernetConfig>(splits: ImageSplits, settings: SupernetSettings<C>, extra: Partial<TrainedSupernetOptions<C>> = {}): TrainedSupernetOptions<C> {
   const { rankingImages, ...rest } = settings;
   return { ...rest, cache: true, rankingData: rankingImages === undefined ? undefined : searchEvaluationData(splits, rankingImages), ...extra };
 }
@@ -98,6 +118,20 @@ export async function runSupernetJob(splits: ImageSplits, job: SupernetPoolJob, 
     return { kind: 'supernet', key: run.key, fromCache: run.fromCache, trainSeconds: run.trainSeconds };
   }
   if (job.kind === 'standalone') return { kind: 'standalone', result: trainStandalone(splits, job.config, job.arch, { ...job.options, onSteps }) };
+  if (job.kind === 'evaluate') {
+    const run = trainedSupernet(splits, supernetOptions(splits, job.supernet, { trainIfMissing: false })) as TrainedSupernet<WeightSharingNet<unknown>>;
+    try {
+      const evaluator = supernetEvaluator(run, searchEvaluationData(splits, job.evaluation));
+      const accuracies = job.keys.map((key, i) => {
+        const accuracy = evaluator.record(run.supernet.architecture(key)).valAccuracy;
+        onSteps?.(i + 1, job.keys.length);
+        return accuracy;
+      });
+      return { kind: 'evaluate', accuracies, computed: evaluator.computed };
+    } finally {
+      run.supernet.dispose();
+    }
+  }
   const run = trainedSupernet(splits, supernetOptions(splits, job.supernet, { trainIfMissing: false }));
   try {
     const evaluator = supernetEvaluator(run, searchEvaluationData(splits, job.evaluation));

@@ -103,15 +103,17 @@ export async function runSupernetJobs<const J extends readonly SupernetPoolJob[]
 
 function resultOf(splits: ImageSplits, job: SupernetPoolJob, outcome: JobOutcome): unknown {
   if (outcome.kind === 'standalone') return outcome.result;
+  if (outcome.kind === 'evaluate') return outcome.accuracies;
   if (outcome.kind === 'search') return outcome.runs;
   if (job.kind !== 'supernet') throw new Error(`a ${job.kind} job came back as a supernet`);
-  const run: TrainedSupernet = trainedSupernet(splits, supernetOptions(splits, job.settings, { trainIfMissing: false }));
+  const run = trainedSupernet(splits, supernetOptions(splits, job.settings, { trainIfMissing: false }));
   if (run.key !== outcome.key) throw new Error(`supernet job trained ${outcome.key} but this thread computes key ${run.key}: the job's data or settings differ between threads`);
   return { ...run, fromCache: outcome.fromCache, trainSeconds: outcome.trainSeconds };
 }
 
 function describeOutcome(outcome: JobOutcome): string {
   if (outcome.kind === 'supernet') return outcome.fromCache ? `${outcome.key} from the cache` : `${outcome.key} trained in ${outcome.trainSeconds.toFixed(0)} s`;
+  if (outcome.kind === 'evaluate') return `${outcome.accuracies.length} sub-networks, ${outcome.computed} newly evaluated`;
   if (outcome.kind === 'standalone') {
     const r = outcome.result;
     return `val ${(100 * r.valAccuracy).toFixed(2)}%, test ${(100 * r.testAccuracy).toFixed(2)}% (${r.fromCache ? 'cached' : `${r.trainSeconds.toFixed(0)} s`})`;

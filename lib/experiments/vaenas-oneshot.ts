@@ -13,6 +13,7 @@ import { regularizedEvolution } from '../search/evolution';
 import { runSearch, type SearchResult } from '../search/search';
 import { oneShotBenchmark, type SubnetEvaluator } from '../supernet/oneshot-benchmark';
 import type { Architecture, LayerChoiceSpace } from '../supernet/space';
+import type { WeightSharingNet } from '../supernet/weight-sharing';
 import type { SupernetSampling, TrainedSupernet } from './supernet';
 
 /** The VAENAS settings of a supernet training (`SupernetSampling` of kind 'vaenas'). */
@@ -34,18 +35,18 @@ export interface FinalVaeOptions {
 }
 
 /** One round of `finalVaeSampler`: where its draws came from and their inherited-weight accuracies. */
-export interface FinalVaeRound {
+export interface FinalVaeRound<A = Architecture> {
   /** 'uniform' (round 1) or 'mixture' (Γ with the previous round's VAE). */
   readonly source: 'uniform' | 'mixture';
-  readonly cells: readonly Architecture[];
+  readonly cells: readonly A[];
   readonly accuracies: readonly number[];
 }
 
 /** The VAE p_θ after supernet training (Algorithm 2, line 13) and what it was trained on. */
-export interface FinalVae {
-  readonly sampler: VaeSampler<Architecture>;
+export interface FinalVae<A = Architecture> {
+  readonly sampler: VaeSampler<A>;
   /** Every round's draws, in order; the last one trained `sampler`. */
-  readonly rounds: readonly FinalVaeRound[];
+  readonly rounds: readonly FinalVaeRound<A>[];
   /** The last round's top selection (indices into its cells). */
   readonly selection: TopSelection;
   readonly epsilon: number;
@@ -67,7 +68,7 @@ export interface FinalVae {
  * @throws RangeError when `evaluator` belongs to another supernet than `run`, or rounds is not an
  *   integer ≥ 1, or ε is outside [0, 1]; what trainVaeSampler throws.
  */
-export function finalVaeSampler(run: TrainedSupernet, evaluator: SubnetEvaluator, sampling: VaenasSampling, seed: number, options: FinalVaeOptions = {}): FinalVae {
+export function finalVaeSampler<A>(run: TrainedSupernet<WeightSharingNet<A>>, evaluator: SubnetEvaluator<A>, sampling: VaenasSampling, seed: number, options: FinalVaeOptions = {}): FinalVae<A> {
   if (evaluator.supernet !== run.supernet) throw new RangeError(`the evaluator belongs to another supernet than run ${run.key}`);
   const rounds = options.rounds ?? 2;
   if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError(`rounds must be an integer ≥ 1: got ${rounds}`);
@@ -77,13 +78,13 @@ export function finalVaeSampler(run: TrainedSupernet, evaluator: SubnetEvaluator
   const uniform = uniformSampler(space);
   const root = new Rng(seed).fork('final-vae');
   const seen = new Set<string>();
-  let vae: TrainedVaeSampler<Architecture> | null = null;
-  const done: FinalVaeRound[] = [];
+  let vae: TrainedVaeSampler<A> | null = null;
+  const done: FinalVaeRound<A>[] = [];
   try {
     for (let round = 1; round <= rounds; round++) {
-      const gamma: CellSampler<Architecture> = vae === null ? uniform : mixtureSampler(uniform, vae.sampler, { epsilon, epsilonInc: 0 });
+      const gamma: CellSampler<A> = vae === null ? uniform : mixtureSampler(uniform, vae.sampler, { epsilon, epsilonInc: 0 });
       const cells = gamma.draw(sampling.sampled, root.fork(`${round}/draw`)).cells;
-      const evaluated: FinalVaeRound = { source: vae === null ? 'uniform' : 'mixture', cells, accuracies: cells.map((arch) => evaluator.record(arch).valAccuracy) };
+      const evaluated: FinalVaeRound<A> = { source: vae === null ? 'uniform' : 'mixture', cells, accuracies: cells.map((arch) => evaluator.record(arch).valAccuracy) };
       done.push(evaluated);
       cells.forEach((arch) => seen.add(space.key(arch)));
       const next = trainVaeSampler(space, evaluated, {
@@ -97,10 +98,10 @@ export function finalVaeSampler(run: TrainedSupernet, evaluator: SubnetEvaluator
       vae = next;
     }
   } catch (err) {
-    (vae as TrainedVaeSampler<Architecture> | null)?.dispose();
+    (vae as TrainedVaeSampler<A> | null)?.dispose();
     throw err;
   }
-  const last: TrainedVaeSampler<Architecture> | null = vae;
+  const last: TrainedVaeSampler<A> | null = vae;
   if (last === null) throw new Error('finalVaeSampler trained no VAE'); // unreachable: rounds ≥ 1
   return { sampler: last.sampler, rounds: done, selection: last.selection, epsilon, distinctEvaluated: seen.size, dispose: () => last.dispose() };
 }
@@ -168,13 +169,13 @@ export function evolutionSizes(budget: number): { populationSize: number; tourna
 }
 
 /** Options of `oneShotEvolution`. */
-export interface OneShotEvolutionOptions {
+export interface OneShotEvolutionOptions<A = Architecture> {
   /** Distinct sub-networks evaluated per run. */
   readonly budget: number;
   /** One run per seed (the run's Rng). */
   readonly seeds: readonly number[];
   /** The first population's sampler per seed (default uniform); VAENAS: the final VAE (Algorithm 2, lines 13–15). */
-  readonly initialSampler?: (seed: number) => CellSampler<Architecture>;
+  readonly initialSampler?: (seed: number) => CellSampler<A>;
   /** Default: `evolutionSizes(budget)`. */
   readonly populationSize?: number;
   readonly tournamentSize?: number;
@@ -187,7 +188,7 @@ export interface OneShotEvolutionOptions {
  * join the population as in Real et al. (EVOLUTION_DEFAULTS).
  * @throws what runSearch and regularizedEvolution throw (e.g. a budget above the space's size).
  */
-export async function oneShotEvolution(evaluator: SubnetEvaluator, options: OneShotEvolutionOptions): Promise<SearchResult[]> {
+export async function oneShotEvolution<A>(evaluator: SubnetEvaluator<A>, options: OneShotEvolutionOptions<A>): Promise<SearchResult[]> {
   const sizes = evolutionSizes(options.budget);
   const space = evaluator.supernet.space;
   const results: SearchResult[] = [];
@@ -285,10 +286,10 @@ export interface RankingPoint {
 }
 
 /**
- * Scatter of inherited-weight accuracy (y) against stand-alone accuracy (x), one trace per supernet,
- * each sub-network's key on hover. Pure: numbers in, Plotly JSON out.
+ * Scatter of inherited-weight accuracy (y) against stand-alone accuracy (x; `xTitle` names another
+ * truth, e.g. a table's), one trace per supernet, each sub-network's key on hover. Pure: numbers in, Plotly JSON out.
  */
-export function rankingScatterFigure(traces: readonly { name: string; points: readonly RankingPoint[] }[], title: string): PlotlyFigure {
+export function rankingScatterFigure(traces: readonly { name: string; points: readonly RankingPoint[] }[], title: string, xTitle = 'stand-alone validation accuracy'): PlotlyFigure {
   const colors = ['#4c78a8', '#e45756', '#54a24b', '#f58518'];
   return {
     data: traces.map((t, i) => ({
@@ -298,12 +299,12 @@ export function rankingScatterFigure(traces: readonly { name: string; points: re
       x: t.points.map((p) => p.standalone),
       y: t.points.map((p) => p.inherited),
       text: t.points.map((p) => p.key),
-      hovertemplate: '%{text}<br>stand-alone %{x:.2%}<br>inherited %{y:.2%}<extra></extra>',
+      hovertemplate: `%{text}<br>${xTitle} %{x:.2%}<br>inherited %{y:.2%}<extra></extra>`,
       marker: { size: 9, color: colors[i % colors.length] },
     })),
     layout: {
       title: { text: title },
-      xaxis: { title: { text: 'stand-alone validation accuracy' }, tickformat: '.1%' },
+      xaxis: { title: { text: xTitle }, tickformat: '.1%' },
       yaxis: { title: { text: 'inherited-weight validation accuracy' }, tickformat: '.1%' },
       legend: { x: 0.02, y: 0.98 },
     },

@@ -3,7 +3,7 @@
 // more architectures, are seeded; perfect and reversed rankings; bad input named.
 import { describe, expect, it } from 'vitest';
 import { kendallTau, spearman } from '../../lib/analysis/correlation';
-import { formatEstimate, rankingQuality, topKPrecision } from '../../lib/analysis/ranking-quality';
+import { formatEstimate, pairedTauDifference, rankingQuality, rankingQualityRow, topKPrecision } from '../../lib/analysis/ranking-quality';
 import { Rng } from '../../lib/random';
 
 /** A noisy ranking: truth uniform, score = truth + noise. */
@@ -75,8 +75,37 @@ describe('rankingQuality', () => {
     expect(() => rankingQuality([1, 2, 3], [1, 2, 3], { resamples: 10 })).toThrow('bootstrap resamples must be an integer ≥ 100: got 10');
   });
 
+  it('flattens into a table row with each interval beside its value', () => {
+    const { score, truth } = noisy(60, 0.2, 'row');
+    const q = rankingQuality(score, truth, { topFractions: [0.1] });
+    expect(rankingQualityRow(q)).toEqual({ architectures: 60, kendall: q.kendall.value, kendallLow: q.kendall.low, kendallHigh: q.kendall.high,
+      spearman: q.spearman.value, spearmanLow: q.spearman.low, spearmanHigh: q.spearman.high, top10pct: q.topK[0].value, top10pctLow: q.topK[0].low, top10pctHigh: q.topK[0].high });
+  });
+
   it('formats a value with its interval', () => {
     expect(formatEstimate({ value: 0.41234, low: 0.351, high: 0.468 })).toBe('0.412 [0.35, 0.47]');
     expect(formatEstimate({ value: 0.5, low: null, high: null }, 2)).toBe('0.50');
+  });
+});
+
+describe('pairedTauDifference', () => {
+  it('averages τ(b_i) − τ(a_i) over pairs; its interval excludes 0 when b is clearly better and brackets 0 for equal noise', () => {
+    const rng = new Rng('paired');
+    const truth = Array.from({ length: 150 }, () => rng.uniform());
+    const score = (noise: number) => truth.map((t) => t + rng.normal(0, noise));
+    const worse = [score(0.5), score(0.5), score(0.5)];
+    const better = [score(0.1), score(0.1), score(0.1)];
+    const d = pairedTauDifference(worse, better, truth);
+    expect(d.perPair).toEqual(worse.map((w, i) => kendallTau(better[i], truth) - kendallTau(w, truth)));
+    expect(d.value).toBeCloseTo((d.perPair as number[]).reduce((x, y) => x + y, 0) / 3, 12);
+    expect(d.low!).toBeGreaterThan(0);
+    const same = pairedTauDifference([score(0.3), score(0.3)], [score(0.3), score(0.3)], truth);
+    expect(same.low!).toBeLessThan(0);
+    expect(same.high!).toBeGreaterThan(0);
+  });
+
+  it('refuses unpaired or mismatched scores, naming the counts', () => {
+    expect(() => pairedTauDifference([[1, 2, 3]], [], [1, 2, 3])).toThrow('paired τ difference needs the same number (≥ 1) of scores on each side: got 1 and 0');
+    expect(() => pairedTauDifference([[1, 2]], [[1, 2, 3]], [1, 2, 3])).toThrow('a score has 2 values, truth has 3');
   });
 });
