@@ -1,5 +1,5 @@
 // Runs the benchmarks (all, or those named) and writes their JSON to bench/results/<name>.json.
-// Timings live here, never in tests. Usage: npm run bench [-- enumerate complete-table hash controller evolution pretrain latent-capacity latent-locality resume supernet supernet-pool worker-gc worker-recycle …]
+// Timings live here, never in tests. Usage: npm run bench [-- enumerate complete-table hash controller evolution pretrain latent-capacity latent-locality resume supernet nb201-supernet supernet-pool worker-gc worker-recycle …]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchCompleteTable } from './complete-table';
@@ -9,6 +9,7 @@ import { benchEvolution } from './evolution';
 import { benchHash } from './hash';
 import { benchLatentCapacity } from './latent-capacity';
 import { benchLatentLocality } from './latent-locality';
+import { benchNb201Supernet } from './nb201-supernet';
 import { benchPretrain } from './pretrain';
 import { benchResume } from './resume';
 import { benchSupernet } from './supernet';
@@ -27,6 +28,7 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   'latent-capacity': () => benchLatentCapacity(),
   'latent-locality': () => benchLatentLocality(),
   supernet: () => benchSupernet(),
+  'nb201-supernet': () => benchNb201Supernet(),
   'supernet-pool': () => benchSupernetPool(),
   'worker-gc': () => benchWorkerGc(),
   'worker-recycle': () => benchWorkerRecycle(),

@@ -14,6 +14,7 @@ import {
   channelStats,
   cifar10CachePaths,
   classCounts,
+  downsample,
   firstN,
   loadCifar10,
   loadFashionMnist,
@@ -390,6 +391,25 @@ describe('splitValidation', () => {
     expect(() => splitValidation(ds, 0, 1)).toThrow(/validationCount must be an integer in 1\.\.9 .*: got 0/);
     expect(() => splitValidation(ds, 10, 1)).toThrow(RangeError);
     expect(() => splitValidation(ds, 2.5, 1)).toThrow(/got 2\.5/);
+  });
+});
+
+describe('downsample', () => {
+  it('averages each factor×factor block per channel, keeps labels, and refuses a factor that does not divide the size', () => {
+    // one 4×4 image, two channels: channel 0 holds the pixel index, channel 1 is constant 0.5
+    const images = new Float32Array(4 * 4 * 2);
+    for (let p = 0; p < 16; p++) {
+      images[2 * p] = p;
+      images[2 * p + 1] = 0.5;
+    }
+    const ds: ImageDataset = { name: 'toy', images, labels: Int32Array.of(3), count: 1, height: 4, width: 4, channels: 2, classes: ['a', 'b', 'c', 'd'] };
+    const small = downsample(ds, 2);
+    expect([small.height, small.width, small.channels, small.count, small.name]).toEqual([2, 2, 2, 1, 'toy@2x2']);
+    // top-left block holds pixels 0, 1, 4, 5; top-right 2, 3, 6, 7; …
+    expect(Array.from(small.images)).toEqual([2.5, 0.5, 4.5, 0.5, 10.5, 0.5, 12.5, 0.5]);
+    expect(Array.from(small.labels)).toEqual([3]);
+    expect(downsample(ds, 1)).toBe(ds);
+    expect(() => downsample(ds, 3)).toThrow('downsample of toy: factor must be a positive integer dividing 4×4: got 3');
   });
 });
 
