@@ -7,6 +7,7 @@ import { initBackend } from '../../lib/backend';
 import { Rng } from '../../lib/random';
 import { conv2dFast } from '../../lib/supernet/fast-conv';
 import { registerWasmConvGradients } from '../../lib/supernet/wasm-conv-gradients';
+import { onCpu, relativeError } from './cpu-reference';
 
 beforeAll(async () => {
   await initBackend({ force: 'wasm', quiet: true });
@@ -35,26 +36,7 @@ function run(conv: (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4D, xShape: Shap
   });
 }
 
-async function onCpu<T>(fn: () => T): Promise<T> {
-  await tf.setBackend('cpu');
-  try {
-    return fn();
-  } finally {
-    await tf.setBackend('wasm');
-  }
-}
 
-function relativeError(reference: Float32Array, other: Float32Array): number {
-  expect(other.length).toBe(reference.length);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < reference.length; i++) {
-    diff = Math.max(diff, Math.abs(reference[i] - other[i]));
-    scale = Math.max(scale, Math.abs(reference[i]));
-  }
-  expect(scale).toBeGreaterThan(0);
-  return diff / scale;
-}
 
 const CASES: { name: string; x: Shape4; w: Shape4; stride: number; pad: number }[] = [
   { name: '3×3 stride 1 pad 1', x: [3, 8, 8, 4], w: [3, 3, 4, 5], stride: 1, pad: 1 },

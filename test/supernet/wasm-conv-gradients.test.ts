@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../lib/backend';
 import { Rng } from '../../lib/random';
 import { registerWasmConvGradients } from '../../lib/supernet/wasm-conv-gradients';
+import { onCpu, relativeError } from './cpu-reference';
 
 // vitest runs each file in its own process: this one chooses wasm once, then switches to 'cpu'
 // only inside `onCpu` to compute the reference, and back.
@@ -17,15 +18,6 @@ afterAll(async () => {
   await tf.setBackend('wasm');
 });
 
-async function onCpu<T>(fn: () => T): Promise<T> {
-  await tf.setBackend('cpu');
-  expect(tf.getBackend()).toBe('cpu');
-  try {
-    return fn();
-  } finally {
-    await tf.setBackend('wasm');
-  }
-}
 
 /** Seeded values, so the cpu and wasm runs see the very same inputs. */
 function values(label: string, shape: number[]): { values: Float32Array; shape: number[] } {
@@ -51,18 +43,6 @@ function gradients(conv: Conv, xShape: Shape4, wShape: Shape4, label: string): F
   });
 }
 
-/** max |a − b| / max |a|: the error relative to the reference's scale. */
-function relativeError(reference: Float32Array, other: Float32Array): number {
-  expect(other.length).toBe(reference.length);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < reference.length; i++) {
-    diff = Math.max(diff, Math.abs(reference[i] - other[i]));
-    scale = Math.max(scale, Math.abs(reference[i]));
-  }
-  expect(scale).toBeGreaterThan(0);
-  return diff / scale;
-}
 
 interface Case {
   readonly name: string;
