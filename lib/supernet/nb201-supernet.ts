@@ -3,7 +3,7 @@
 // every cell edge holds weights for each of its five operations and a forward pass runs one cell.
 import * as tf from '@tensorflow/tfjs';
 import { Rng, type Seed } from '../random';
-import { formatNb201Cell, NB201_EDGES, parseNb201Cell, type Nb201Cell } from '../spaces/nasbench201/cell';
+import { NB201_EDGES, parseNb201Cell, type Nb201Cell } from '../spaces/nasbench201/cell';
 import { nasbench201SearchSpace } from '../spaces/nasbench201/search-space';
 import type { SearchSpace } from '../spaces/search-space';
 import { initialValues } from './blocks';
@@ -78,7 +78,7 @@ export class Nb201Supernet implements WeightSharingNet<Nb201Cell> {
   }
 
   pathWeightIds(cell: Nb201Cell): string[] {
-    this.space.key(cell);
+    this.space.key(cell); // throws for a cell outside the space
     const ids = walkNetwork(cell, this.config.cellsPerStage, weightIdAlgebra);
     return [...ids];
   }
@@ -125,11 +125,6 @@ export class Nb201Supernet implements WeightSharingNet<Nb201Cell> {
 
   dispose(): void {
     for (const v of this.weights.values()) v.dispose();
-  }
-
-  /** The cell string of `cell` (the table key). */
-  key(cell: Nb201Cell): string {
-    return formatNb201Cell(cell);
   }
 }
 
