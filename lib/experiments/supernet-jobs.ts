@@ -6,6 +6,7 @@ import type { ControllerSearchOptions } from '../search/controller-search';
 import type { FlopsLimit } from '../search/flops-limit';
 import type { Architecture, SupernetSpaceConfig } from '../supernet/space';
 import type { WeightSharingNet } from '../supernet/weight-sharing';
+import { inheritedAccuracies } from './nb201-oneshot';
 import { flopsLimitedAlgorithm, oneShotSearchRuns, type OneShotRuns, type Table2Method } from './flops-bands';
 import { searchEvaluationData, supernetEvaluator, trainedSupernet, trainStandalone, type ImageSplits, type NetOf, type StandaloneOptions, type StandaloneResult, type SupernetConfig, type TrainedSupernet, type TrainedSupernetOptions } from './supernet';
 
@@ -122,11 +123,7 @@ export async function runSupernetJob(splits: ImageSplits, job: SupernetPoolJob, 
     const run = trainedSupernet(splits, supernetOptions(splits, job.supernet, { trainIfMissing: false })) as TrainedSupernet<WeightSharingNet<unknown>>;
     try {
       const evaluator = supernetEvaluator(run, searchEvaluationData(splits, job.evaluation));
-      const accuracies = job.keys.map((key, i) => {
-        const accuracy = evaluator.record(run.supernet.architecture(key)).valAccuracy;
-        onSteps?.(i + 1, job.keys.length);
-        return accuracy;
-      });
+      const accuracies = inheritedAccuracies(evaluator, job.keys.map((key) => run.supernet.architecture(key)), onSteps);
       return { kind: 'evaluate', accuracies, computed: evaluator.computed };
     } finally {
       run.supernet.dispose();

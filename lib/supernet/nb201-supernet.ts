@@ -114,7 +114,9 @@ export class Nb201Supernet implements WeightSharingNet<Nb201Cell> {
 
   /** A supernet saved by `save`, with its meta. @throws Error for missing or corrupt files. */
   static load(dir: string, config: Nb201SupernetConfig): { supernet: Nb201Supernet; meta: Record<string, unknown> } {
-    const supernet = Nb201Supernet.create(config, 0);
+    // Zeros, not a seeded init: every value is overwritten by the saved weights.
+    const weights = new Map(nb201WeightShapes(config).map(([id, shape]) => [id, tf.tidy(() => tf.variable(tf.zeros(shape)))] as const));
+    const supernet = new Nb201Supernet({ ...config }, weights);
     try {
       return { supernet, meta: supernet.restore(dir) };
     } catch (error) {

@@ -63,8 +63,9 @@ export function trainSupernet<A>(supernet: WeightSharingNet<A>, data: LabelledIm
   const settings = { steps, batchSize, learningRate: peak, momentum: mu, weightDecay: wd, seed: String(seed), data: data.name, images: data.count };
   const momentum = new Map<string, tf.Variable>();
   let start = 0;
-  if (options.checkpointDir && supernet.saved(options.checkpointDir) !== null) {
-    start = resume(supernet, momentum, options.checkpointDir, settings);
+  const saved = options.checkpointDir ? supernet.saved(options.checkpointDir) : null;
+  if (options.checkpointDir && saved !== null) {
+    start = resume(supernet, momentum, options.checkpointDir, saved, settings);
   }
   const paths = new Set<string>();
   const recent: number[] = [];
@@ -123,8 +124,7 @@ function checkpoint<A>(supernet: WeightSharingNet<A>, momentum: Map<string, tf.V
   supernet.save(dir, { checkpoint: meta });
 }
 
-function resume<A>(supernet: WeightSharingNet<A>, momentum: Map<string, tf.Variable>, dir: string, settings: Record<string, unknown>): number {
-  const saved = supernet.saved(dir)!;
+function resume<A>(supernet: WeightSharingNet<A>, momentum: Map<string, tf.Variable>, dir: string, saved: { config: unknown; meta: Record<string, unknown> }, settings: Record<string, unknown>): number {
   const previous = saved.meta.checkpoint as Record<string, unknown> | undefined;
   if (previous === undefined) throw new Error(`${dir} holds a saved supernet that is not a training checkpoint: use another checkpointDir (it would be overwritten)`);
   if (JSON.stringify(saved.config) !== JSON.stringify(supernet.config)) {
