@@ -94,7 +94,7 @@ export interface ControllerSearchOptions {
    *   line 11, "top P architectures that meet the FLOPS constraint"); dense-sampling also draws
    *   from the FLOPs-edge region with ε2 (see edgeBandM).
    * - false (SemiNAS): no FLOPs predictor (flopsPredictor: false, η2 = 0); the latent search is the
-   *   unconstrained one and its decodes above the limit are discarded after the fact.
+   *   unconstrained one and its decodes outside the limit are discarded after the fact.
    * Ignored without a limit.
    */
   readonly flopsAware?: boolean;
@@ -475,7 +475,7 @@ function topCodes<C>(session: SearchSession<C>, controller: Controller, k: numbe
  * pseudo-labelled by prediction; `starts` of them, default 2·wanted) along Eq 7 with a growing
  * step and decode; each valid cell not queried or offered before goes to `onNew`, which says
  * whether it counts toward `accepted` (the loop stops after `accepted` counted cells or at maxEta).
- * Under a limit, a new decode above F + τ is counted as discarded ('latent') and never offered to
+ * Under a limit, a new decode outside it (above F + τ, or at or below a band's lower end) is counted as discarded ('latent') and never offered to
  * `onNew`; a FLOPs-aware search also moves only codes of cells that meet the limit (Algorithm 1
  * line 11; the cells passed over are counted under 'top-p') and steps along Eq 7 with η2 > 0.
  */

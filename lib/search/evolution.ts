@@ -34,10 +34,10 @@ export interface EvolutionOptions {
    */
   readonly initialSampler?: CellSampler<unknown>;
   /**
-   * Query only cells with FLOPs ≤ F + τ (DNAS Eq 6), as single-path one-shot's evolution does
+   * Query only cells with FLOPs ≤ F + τ (DNAS Eq 6; and > aboveM in a band), as single-path one-shot's evolution does
    * (Guo et al. 2020 §3.4: candidates that break the constraint are dropped and generated anew).
-   * The first population is drawn by rejection (draws above the limit are counted under
-   * flopsStats().discarded.initial and skipped), and a child above the limit is dropped
+   * The first population is drawn by rejection (draws outside the limit are counted under
+   * flopsStats().discarded.initial and skipped), and a child outside the limit is dropped
    * (discarded.mutant) and redrawn by a fresh tournament and mutation, with no proposal and no aging.
    * Default: none (Infinity is the same as none).
    */
@@ -116,7 +116,7 @@ export function regularizedEvolution(options: EvolutionOptions = {}): FlopsLimit
         const child = session.space.mutate(parent.cell, rng);
         if (gate !== null && !gate.admits(child, 'mutant')) {
           if (++infeasibleStreak >= MAX_REJECTIONS) {
-            throw new Error(`${MAX_REJECTIONS} children in a row were above the FLOPs limit ${gate.limit.limitM}M (+ τ = ${gate.limit.toleranceM}M); the population cannot move`);
+            throw new Error(`${MAX_REJECTIONS} children in a row were outside ${gate.describe()}; the population cannot move`);
           }
           continue;
         }
@@ -150,7 +150,7 @@ function decodeMember<C>(space: SearchSpace<C>, tokens: readonly number[]): C {
 /**
  * In-domain cells from `sampler` until the population is full or the budget is spent. Draws come
  * in batches; with the uniform sampler the proposals are exactly one sampleUniform call after another.
- * With a gate, draws above the FLOPs limit are skipped before they are proposed (rejection sampling).
+ * With a gate, draws outside the FLOPs limit are skipped before they are proposed (rejection sampling).
  */
 function initialPopulation<C>(session: SearchSession<C>, size: number, sampler: CellSampler<C>, gate: FlopsGate<C> | null): Member<C>[] {
   const stream = samplerStream(sampler, session.rng.fork(UNIFORM_STREAM));
@@ -163,7 +163,7 @@ function initialPopulation<C>(session: SearchSession<C>, size: number, sampler: 
   return population;
 }
 
-/** The next stream draw within the FLOPs limit (rejection sampling; infeasible draws counted as 'initial'). */
+/** The next stream draw that meets the FLOPs limit (rejection sampling; infeasible draws counted as 'initial'). */
 function drawAdmitted<C>(stream: { next(): { cell: C; source: string } }, gate: FlopsGate<C>): { cell: C; source: string } {
   const last = { draw: { cell: undefined as unknown as C, source: '' } };
   gate.drawFeasible(() => (last.draw = stream.next()).cell, 'initial');

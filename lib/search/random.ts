@@ -9,8 +9,8 @@ export const UNIFORM_STREAM = 'uniform';
 /** Settings of Random Search. */
 export interface RandomSearchOptions {
   /**
-   * Query only cells with FLOPs ≤ F + τ (DNAS Eq 6), drawn by rejection sampling: uniform draws
-   * above the limit are counted (flopsStats().discarded.uniform) and never proposed, so the queried
+   * Query only cells with FLOPs ≤ F + τ (DNAS Eq 6; and > aboveM in a band), drawn by rejection
+   * sampling: uniform draws outside the limit are counted (flopsStats().discarded.uniform) and never proposed, so the queried
    * cells are uniform over the feasible cells. Default: none (Infinity is the same as none).
    */
   readonly flopsLimit?: FlopsLimit;

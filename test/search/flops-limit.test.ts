@@ -33,6 +33,8 @@ function fakeTable(log?: QueryLog): TabularBenchmark<Architecture> {
 
 // F = 0.07M: 64 of the 400 cells are feasible, and the table's best cells all lie above it.
 const TIGHT: FlopsLimit = { limitM: 0.07 };
+// A band with both ends, (0.07M, 0.09M]: the best cells lie above it, and uniform draws fall on both sides.
+const BAND: FlopsLimit = { limitM: 0.09, aboveM: 0.07 };
 const BUDGET = 30;
 // A small, fast controller schedule: what is tested is the limit's accounting, not search quality.
 const FAST = {
@@ -69,6 +71,13 @@ describe('resolveFlopsLimit', () => {
     expect(() => resolveFlopsLimit({ limitM: 1, toleranceM: -1 })).toThrow('flopsLimit.toleranceM (τ) must be a finite number ≥ 0: got -1');
     expect(() => resolveFlopsLimit({ limitM: 1, minFlopsM: NaN })).toThrow('flopsLimit.minFlopsM must be finite: got NaN');
   });
+  it('keeps a band\'s lower end, and rejects one without a finite upper end or not below it', () => {
+    expect(resolveFlopsLimit({ limitM: 550, aboveM: 500 })).toEqual({ limitM: 550, toleranceM: 0, maxM: 550, aboveM: 500 });
+    expect(() => resolveFlopsLimit({ limitM: Infinity, aboveM: 500 })).toThrow('flopsLimit.aboveM = 500M is a band\'s lower end: it needs a finite limitM (the band\'s upper end): got Infinity');
+    expect(() => resolveFlopsLimit({ limitM: 550, aboveM: 550 })).toThrow('flopsLimit.aboveM must be a finite number in [0, limitM = 550M): got 550');
+    expect(() => resolveFlopsLimit({ limitM: 550, aboveM: -1 })).toThrow('got -1');
+    expect(() => resolveFlopsLimit({ limitM: 550, aboveM: NaN })).toThrow('got NaN');
+  });
 });
 
 describe('checkLimitReachable', () => {
@@ -83,6 +92,10 @@ describe('checkLimitReachable', () => {
     expect(() => checkLimitReachable(toy, resolveFlopsLimit({ limitM: 0.5, minFlopsM: 1 })!)).toThrow('is below the minimum FLOPs of search space \'toy\': 1M');
     expect(() => checkLimitReachable(toy, resolveFlopsLimit({ limitM: 0.5 })!)).not.toThrow();
   });
+  it('names a band\'s lower end and the space maximum when no cell lies above the lower end', () => {
+    expect(() => checkLimitReachable(space, resolveFlopsLimit({ limitM: 1, aboveM: RANGE.max })!)).toThrow(`FLOPs band's lower end ${RANGE.max}M is at or above the maximum FLOPs of search space 'supernet': ${RANGE.max}M`);
+    expect(() => checkLimitReachable(space, resolveFlopsLimit({ limitM: 1, aboveM: 0.9 * RANGE.max })!)).not.toThrow();
+  });
 });
 
 describe('FlopsGate', () => {
@@ -93,6 +106,15 @@ describe('FlopsGate', () => {
     expect(gate.stats()).toEqual({ limitM: 3, toleranceM: 0, checked: { x: 5 }, discarded: { x: 2 }, counts: {} });
     const rng = new Rng(1);
     expect(() => gate.drawFeasible(() => 5 + rng.int(5), 'y')).toThrow('no cell within the FLOPs limit 3M (+ τ = 0M) in 100000 draws in a row (y); the smallest drawn had 6M');
+  });
+  it('admits a band\'s cells only: above its lower end, at or below its upper end', () => {
+    const toy = { ...toySpace(10), flopsM: (c: number) => 1 + c };
+    const gate = new FlopsGate(toy, resolveFlopsLimit({ limitM: 5, aboveM: 3 })!);
+    // FLOPs 1..10: 4 and 5 are in (3, 5]; 3 (the lower end itself) belongs to the band below
+    expect(Array.from({ length: 10 }, (_, c) => gate.admits(c, 'x'))).toEqual([false, false, false, true, true, false, false, false, false, false]);
+    expect(gate.stats()).toMatchObject({ limitM: 5, toleranceM: 0, aboveM: 3, discarded: { x: 8 } });
+    const rng = new Rng(1);
+    expect(() => gate.drawFeasible(() => rng.int(2) === 0 ? 1 : 8, 'y')).toThrow('no cell within the FLOPs band (3M, 5M (+ τ = 0M)] in 100000 draws in a row (y); the smallest drawn had 2M, the largest 9M');
   });
 });
 
@@ -107,6 +129,11 @@ describe('edgeSelection', () => {
   it('falls back to the k feasible cells closest below the limit when the band holds fewer than k', () => {
     const candidates = [c('far', 10, 0.99), c('mid', 60, 0.7), c('near', 80, 0.6), c('in', 99, 0.5)];
     expect(edgeSelection(candidates, limit, 10, 3)).toEqual(['mid', 'near', 'in']);
+  });
+  it('never picks a cell at or below a band\'s lower end, even when the band holds fewer than k', () => {
+    const band = resolveFlopsLimit({ limitM: 100, aboveM: 85 })!;
+    const candidates = [c('below', 85, 0.99), c('mid', 88, 0.7), c('in', 99, 0.5), c('over', 101, 0.9)];
+    expect(edgeSelection(candidates, band, 10, 3)).toEqual(['mid', 'in']);
   });
   it('rejects k < 1 and a negative band', () => {
     expect(() => edgeSelection([], limit, 10, 0)).toThrow('edge top-k must be a positive integer: got 0');
@@ -146,6 +173,16 @@ describe('searches under a FLOPs limit', () => {
       expect(a.stats).toBeNull();
       // without a limit the same seed reaches above F: the tight limit is a real constraint here
       expect(a.rows.some((r) => r.flopsM! > TIGHT.limitM)).toBe(true);
+    });
+    it(`${name}: under a band every proposal is inside it, and without the lower end the same seed queries below it`, async () => {
+      const { result, rows } = await run(make(BAND), 3);
+      expect(result.queried).toBe(BUDGET);
+      for (const row of rows) {
+        expect(row.flopsM).toBeLessThanOrEqual(BAND.limitM);
+        expect(row.flopsM).toBeGreaterThan(BAND.aboveM!);
+      }
+      const upperOnly = await run(make({ limitM: BAND.limitM }), 3);
+      expect(upperOnly.rows.some((r) => r.flopsM! <= BAND.aboveM!)).toBe(true);
     });
     it(`${name}: a limit below the space's minimum FLOPs throws, naming both numbers`, async () => {
       await expect(run(make({ limitM: 0.03 }), 1)).rejects.toThrow(`FLOPs limit 0.03M (+ tolerance τ = 0M) is below the minimum FLOPs of search space 'supernet': ${RANGE.min}M`);
