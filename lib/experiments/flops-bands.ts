@@ -7,37 +7,72 @@ import type { FlopsLimit, FlopsLimitedSearch } from '../search/flops-limit';
 import { randomSearch } from '../search/random';
 import { runSearch, type SearchAlgorithm, type SearchResult } from '../search/search';
 import { oneShotBenchmark, type SubnetEvaluator } from '../supernet/oneshot-benchmark';
-import type { LayerChoiceSpace } from '../supernet/space';
+import type { SearchSpace } from '../spaces/search-space';
 
-/** One FLOPs band: lowM ≤ FLOPs < highM (millions of multiply-accumulates); highM = Infinity for the open band. */
+/**
+ * One FLOPs band: lowM < FLOPs ≤ highM (millions of multiply-accumulates). Both ends bind: a search
+ * under the band queries only cells inside it (`bandLimit`), so a band's winner never comes from
+ * the band below. The upper end is Eq 6's "≤ F"; the lower end is exclusive so that adjacent bands
+ * (one's highM is the next one's lowM) share no cell.
+ */
 export interface FlopsBand {
   readonly label: string;
   readonly lowM: number;
   readonly highM: number;
-  /** Share of uniformly drawn architectures inside the band. */
+  /** Share of the cells the bands were cut from that lie inside the band. */
   readonly share: number;
 }
 
 /**
- * Three bands like DNAS Table 2's (500–550M, 550–600M, ≥ 600M on ImageNet): cut at the given
- * quantiles of the FLOPs of `samples` uniformly drawn architectures (default 30th/55th/80th
- * percentiles: the two bounded bands hold 25% of the space each, the open band the top 20%, so
- * every band is populated but a limit binds in the first two).
+ * Three bands like DNAS Table 2's (500–550M, 550–600M, ≥ 600M on ImageNet), cut at quantiles of
+ * `flopsM` (every cell of a space, or a uniform sample of it): default the 30th/55th/80th
+ * percentiles, so the two bounded bands hold a quarter of the cells each and the top band the
+ * largest fifth. The paper's top band is open; here it ends at `maxM` (default the largest of
+ * `flopsM`), the space's largest FLOPs, so every band is a limit with two ends.
+ * @throws RangeError for fewer than 10 values, a non-finite value, quantiles that do not rise
+ *   strictly inside (0, 1), maxM below the largest value, or cuts that leave a band empty (FLOPs
+ *   with so few distinct values that two quantiles coincide).
  */
-export function flopsBands(space: LayerChoiceSpace, seed: number, options: { samples?: number; quantiles?: readonly [number, number, number] } = {}): FlopsBand[] {
-  const samples = options.samples ?? 20_000;
+export function flopsBandsOf(flopsM: readonly number[], options: { quantiles?: readonly [number, number, number]; maxM?: number } = {}): FlopsBand[] {
   const [a, b, c] = options.quantiles ?? [0.3, 0.55, 0.8];
   if (!(0 < a && a < b && b < c && c < 1)) throw new RangeError(`band quantiles must rise strictly inside (0, 1): got ${a}, ${b}, ${c}`);
+  if (flopsM.length < 10) throw new RangeError(`FLOPs bands need at least 10 FLOPs values: got ${flopsM.length}`);
+  const bad = flopsM.find((f) => !Number.isFinite(f));
+  if (bad !== undefined) throw new RangeError(`FLOPs values must be finite: got ${bad}`);
+  const flops = [...flopsM].sort((x, y) => x - y);
+  const largest = flops[flops.length - 1];
+  const maxM = options.maxM ?? largest;
+  if (!(maxM >= largest)) throw new RangeError(`maxM must be at least the largest FLOPs value ${largest}M: got ${maxM}`);
+  // Cuts are FLOPs values themselves (not rounded), so a value at a cut stays in the band below it.
+  const q = (p: number) => flops[Math.min(flops.length - 1, Math.floor(p * flops.length))];
+  const ends = [q(a), q(b), q(c), maxM];
+  const share = (lo: number, hi: number) => flops.filter((f) => f > lo && f <= hi).length / flops.length;
+  const bands = [0, 1, 2].map((i) => ({ label: i < 2 ? `${round3(ends[i])}–${round3(ends[i + 1])}M` : `> ${round3(ends[i])}M`, lowM: ends[i], highM: ends[i + 1], share: share(ends[i], ends[i + 1]) }));
+  const empty = bands.find((band) => band.share === 0);
+  if (empty !== undefined) throw new RangeError(`FLOPs band ${empty.label} holds no cell: the quantiles ${a}, ${b}, ${c} fall on too few distinct FLOPs values`);
+  return bands;
+}
+
+/**
+ * `flopsBandsOf` over `samples` cells drawn uniformly from `space` (seeded:
+ * `Rng(seed).fork('flops-bands')`); the top band ends at the space's largest FLOPs where the space
+ * knows its range (`flopsRangeM`), else at the largest drawn.
+ */
+export function flopsBands<C>(space: SearchSpace<C> & { flopsRangeM?(): { min: number; max: number } }, seed: number, options: { samples?: number; quantiles?: readonly [number, number, number] } = {}): FlopsBand[] {
+  const samples = options.samples ?? 20_000;
   const rng = new Rng(seed).fork('flops-bands');
-  const flops = Array.from({ length: samples }, () => space.flopsM(space.sampleUniform(rng))).sort((x, y) => x - y);
-  const q = (p: number) => round3(flops[Math.min(flops.length - 1, Math.floor(p * flops.length))]);
-  const cuts = [q(a), q(b), q(c)];
-  const share = (lo: number, hi: number) => flops.filter((f) => f >= lo && f < hi).length / flops.length;
-  return [
-    { label: `${cuts[0]}–${cuts[1]}M`, lowM: cuts[0], highM: cuts[1], share: share(cuts[0], cuts[1]) },
-    { label: `${cuts[1]}–${cuts[2]}M`, lowM: cuts[1], highM: cuts[2], share: share(cuts[1], cuts[2]) },
-    { label: `≥ ${cuts[2]}M`, lowM: cuts[2], highM: Infinity, share: share(cuts[2], Infinity) },
-  ];
+  const flops = Array.from({ length: samples }, () => space.flopsM(space.sampleUniform(rng)));
+  return flopsBandsOf(flops, { quantiles: options.quantiles, maxM: space.flopsRangeM?.().max });
+}
+
+/** Whether a cell with `flopsM` lies inside the band (lowM < FLOPs ≤ highM). */
+export function inBand(band: FlopsBand, flopsM: number): boolean {
+  return flopsM > band.lowM && flopsM <= band.highM;
+}
+
+/** The search limit of a band: F = highM with τ = 0 (Eq 6 exactly), and its lower end. */
+export function bandLimit(band: FlopsBand): FlopsLimit {
+  return { limitM: band.highM, toleranceM: 0, aboveM: band.lowM };
 }
 
 function round3(x: number): number {
@@ -59,7 +94,7 @@ export interface OneShotRuns {
  * Run `makeAlgorithm(seed)` once per seed on a fresh one-shot benchmark (own budget accounting)
  * over the shared evaluator, so repeated architectures across methods and seeds are evaluated once.
  */
-export async function oneShotSearchRuns(evaluator: SubnetEvaluator, method: string, makeAlgorithm: (seed: number) => SearchAlgorithm, options: { budget: number; seeds: readonly number[]; onRun?: (seed: number, result: SearchResult) => void }): Promise<OneShotRuns> {
+export async function oneShotSearchRuns<A>(evaluator: SubnetEvaluator<A>, method: string, makeAlgorithm: (seed: number) => SearchAlgorithm, options: { budget: number; seeds: readonly number[]; onRun?: (seed: number, result: SearchResult) => void }): Promise<OneShotRuns> {
   const started = Date.now();
   const before = evaluator.computed;
   const results: SearchResult[] = [];

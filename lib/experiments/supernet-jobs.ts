@@ -50,8 +50,8 @@ export interface StandaloneJob {
 /** One method's seeded searches under a FLOPs limit on an already trained supernet (`oneShotSearchRuns`). */
 export interface SearchJob {
   readonly kind: 'search';
-  /** A layer-choice supernet (the FLOPs-limited searches run on its space). */
-  readonly supernet: SupernetSettings;
+  /** The supernet whose space the FLOPs-limited searches run on (layer-choice or NAS-Bench-201). */
+  readonly supernet: SupernetSettings<SupernetConfig>;
   readonly evaluation: EvaluationSizes;
   readonly method: Table2Method;
   /** undefined: no limit (the open band). */
@@ -99,7 +99,8 @@ export function describeJob(job: SupernetPoolJob): string {
   if (job.kind === 'supernet') return `supernet ${job.settings.sampling.kind}`;
   if (job.kind === 'standalone') return `stand-alone ${job.arch.join('-')}`;
   if (job.kind === 'evaluate') return `evaluate ${job.keys.length} on supernet ${job.supernet.sampling.kind} seed ${job.supernet.seed}`;
-  return `search ${job.method} ${job.limit === undefined ? 'no limit' : `≤ ${job.limit.limitM}M`}`;
+  const limit = job.limit === undefined ? 'no limit' : job.limit.aboveM === undefined ? `≤ ${job.limit.limitM}M` : `in (${job.limit.aboveM}M, ${job.limit.limitM}M]`;
+  return `search ${job.method} ${limit}`;
 }
 
 /** `trainedSupernet`'s options for settings (cache on). */
@@ -129,7 +130,7 @@ export async function runSupernetJob(splits: ImageSplits, job: SupernetPoolJob, 
       run.supernet.dispose();
     }
   }
-  const run = trainedSupernet(splits, supernetOptions(splits, job.supernet, { trainIfMissing: false }));
+  const run = trainedSupernet(splits, supernetOptions(splits, job.supernet, { trainIfMissing: false })) as TrainedSupernet<WeightSharingNet<unknown>>;
   try {
     const evaluator = supernetEvaluator(run, searchEvaluationData(splits, job.evaluation));
     let done = 0;
