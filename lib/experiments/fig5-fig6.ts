@@ -6,12 +6,12 @@ import { kendallTau, spearman } from '../analysis/correlation';
 import { summarize } from '../analysis/stats';
 import { Rng } from '../random';
 import { promisingRegion, sampleFromRegion, type PromisingRegion } from '../samplers/promising-region';
-import { controllerSearch, CONTROLLER_SEARCH_PRESETS, type ControllerSearchOptions } from '../search/controller-search';
-import type { FlopsLimitStats } from '../search/flops-limit';
+import type { ControllerSearchOptions } from '../search/controller-search';
+import type { FlopsLimit, FlopsLimitStats } from '../search/flops-limit';
 import type { SearchResult } from '../search/search';
 import type { SubnetEvaluator } from '../supernet/oneshot-benchmark';
-import type { Architecture, LayerChoiceSpace } from '../supernet/space';
-import { oneShotSearchRuns } from './flops-bands';
+import type { SearchSpace } from '../spaces/search-space';
+import { flopsLimitedAlgorithm, oneShotSearchRuns, type OneShotRuns, type Table2Method } from './flops-bands';
 import { SMOKE_CONTROLLER_OPTIONS } from './grid';
 
 /**
@@ -57,9 +57,9 @@ export type FlopsFigureSchedule = (typeof FLOPS_FIGURE_SCHEDULES)[keyof typeof F
 /** DNAS §ImageNet: τ = 20M at limits of 500–600M, about 3.5% of F; used as τ = 0.035·F. */
 export const PAPER_TOLERANCE_FRACTION = 20 / 575;
 
-/** Sub-networks with their inherited-weight accuracy and exact FLOPs, in draw order. */
-export interface LabelledSubnets {
-  readonly archs: Architecture[];
+/** Sub-networks (cells `C` of any space) with their inherited-weight accuracy and exact FLOPs, in draw order. */
+export interface LabelledSubnets<C = unknown> {
+  readonly archs: C[];
   readonly keys: string[];
   readonly tokens: number[][];
   /** Inherited-weight validation accuracy, fraction of 1. */
@@ -73,16 +73,25 @@ export interface LabelledSubnets {
  * Seeds: `Rng(seed).fork('fig5/labelled')`.
  * @throws RangeError when count is not an integer in 2..space.size.
  */
-export function labelledSubnets(space: LayerChoiceSpace, accuracyOf: (arch: Architecture) => number, count: number, seed: number): LabelledSubnets {
+export function labelledSubnets<C>(space: SearchSpace<C>, accuracyOf: (arch: C) => number, count: number, seed: number): LabelledSubnets<C> {
+  const archs = labelledDraw(space, count, seed);
+  return { archs, keys: archs.map((a) => space.key(a)), tokens: archs.map((a) => space.encode(a)), accuracy: archs.map(accuracyOf), flopsM: archs.map((a) => space.flopsM(a)) };
+}
+
+/**
+ * The cells `labelledSubnets` labels, before any evaluation (so they can be evaluated elsewhere,
+ * e.g. on the worker pool, and labelled from the results): `count` distinct uniform draws, in draw order.
+ * @throws RangeError when count is not an integer in 2..space.size.
+ */
+export function labelledDraw<C>(space: SearchSpace<C>, count: number, seed: number): C[] {
   if (!Number.isInteger(count) || count < 2 || count > space.size) throw new RangeError(`labelled set size must be an integer in 2..${space.size}: got ${count}`);
   const rng = new Rng(seed).fork('fig5/labelled');
-  const drawn = new Map<string, Architecture>();
+  const drawn = new Map<string, C>();
   while (drawn.size < count) {
     const arch = space.sampleUniform(rng);
     drawn.set(space.key(arch), arch);
   }
-  const archs = [...drawn.values()];
-  return { archs, keys: [...drawn.keys()], tokens: archs.map((a) => space.encode(a)), accuracy: archs.map(accuracyOf), flopsM: archs.map((a) => space.flopsM(a)) };
+  return [...drawn.values()];
 }
 
 /** Options of `factorStudy`. */
@@ -129,7 +138,7 @@ export interface FactorStudy {
  * @throws RangeError for fewer than 2 labelled sub-networks, a topK outside 1..cells, when every
  *   factor is constant, and what createController / Controller.train throw.
  */
-export function factorStudy(space: LayerChoiceSpace, labelled: LabelledSubnets, options: FactorStudyOptions): FactorStudy {
+export function factorStudy<C>(space: SearchSpace<C>, labelled: LabelledSubnets<C>, options: FactorStudyOptions): FactorStudy {
   const n = labelled.tokens.length;
   const topK = options.topK ?? 3;
   const sigma = options.sigma ?? 0.05;
@@ -179,10 +188,10 @@ function strongest(rho: readonly (number | null)[]): number {
 }
 
 /** What dense-sampling from the promising region yields: distinct decodes and how often each came out. */
-export interface RegionDraws {
+export interface RegionDraws<C = unknown> {
   readonly draws: number;
-  /** Distinct decoded sub-networks, in first-seen order. */
-  readonly archs: Architecture[];
+  /** Distinct decoded sub-networks, in first-seen order (decodes that are no valid cell are left out). */
+  readonly archs: C[];
   readonly keys: string[];
   /** How many draws decoded to each of `archs`. */
   readonly counts: number[];
@@ -193,16 +202,16 @@ export interface RegionDraws {
  * draws with probability ε1) and decode them greedily. Seeds: `Rng(seed).fork('fig5/region')`.
  * @throws RangeError when count is not a positive integer.
  */
-export function regionDraws(space: LayerChoiceSpace, controller: Controller, region: PromisingRegion, count: number, seed: number): RegionDraws {
+export function regionDraws<C>(space: SearchSpace<C>, controller: Controller, region: PromisingRegion, count: number, seed: number): RegionDraws<C> {
   if (!Number.isInteger(count) || count < 1) throw new RangeError(`region draws must be a positive integer: got ${count}`);
   const rng = new Rng(seed).fork('fig5/region');
   const z = Array.from({ length: count }, () => sampleFromRegion(region, rng));
   const index = new Map<string, number>();
-  const archs: Architecture[] = [];
+  const archs: C[] = [];
   const counts: number[] = [];
   for (const tokens of controller.decode(z)) {
     const arch = space.decode(tokens);
-    if (arch === null) continue; // unreachable for a LayerChoiceSpace (every masked sequence is a sub-network)
+    if (arch === null) continue; // no valid cell (never in the layer-choice and NAS-Bench-201 spaces: every masked sequence is one)
     const key = space.key(arch);
     const at = index.get(key);
     if (at === undefined) {
@@ -233,7 +242,7 @@ export interface FlopsLimitPoint {
  * where SemiNAS's finds sit). Sorted by F, one point per F. Seeds: `Rng(seed).fork('fig6/limits')`.
  * @throws RangeError for a quantile outside (0, 1), a multiple < 1, or no limits at all.
  */
-export function flopsLimitGrid(space: LayerChoiceSpace, seed: number, options: { quantiles: readonly number[]; beyondMax?: readonly number[]; samples?: number }): FlopsLimitPoint[] {
+export function flopsLimitGrid<C>(space: SearchSpace<C> & { flopsRangeM(): { min: number; max: number } }, seed: number, options: { quantiles: readonly number[]; beyondMax?: readonly number[]; samples?: number }): FlopsLimitPoint[] {
   const beyond = options.beyondMax ?? [];
   if (options.quantiles.length + beyond.length === 0) throw new RangeError('flopsLimitGrid needs at least one quantile or multiple of the maximum');
   options.quantiles.forEach((q) => {
@@ -284,9 +293,9 @@ export interface LimitedRuns {
 export interface LimitedSearchOptions {
   readonly budget: number;
   readonly seeds: readonly number[];
-  /** Methods by name: 'dnas' and 'semi' are CONTROLLER_SEARCH_PRESETS' (SemiNAS searches unaware of FLOPs). */
-  readonly methods: readonly ('dnas' | 'semi' | 'nao')[];
-  /** Options of every method besides the preset and the limit (e.g. SMOKE_CONTROLLER_OPTIONS). */
+  /** Methods by name, as `flopsLimitedAlgorithm` builds them (Fig 6 compares 'dnas' and 'semi'). */
+  readonly methods: readonly Table2Method[];
+  /** Controller-search options of DNAS and SemiNAS besides the preset, the loss weights and the limit (e.g. SMOKE_CONTROLLER_OPTIONS). */
   readonly search?: Partial<ControllerSearchOptions>;
   /** τ as a fraction of F (default PAPER_TOLERANCE_FRACTION). */
   readonly toleranceFraction?: number;
@@ -294,38 +303,52 @@ export interface LimitedSearchOptions {
 }
 
 /**
- * DNAS Fig 6: every method under every limit (DNAS Eq 6 with τ = toleranceFraction·F), seeds run by
- * `oneShotSearchRuns` on the shared evaluator, so a sub-network met by several runs is evaluated once.
+ * DNAS Fig 6: every method under every limit (DNAS Eq 6 with τ = toleranceFraction·F), in this
+ * thread, seeds run by `oneShotSearchRuns` on the shared evaluator, so a sub-network met by several
+ * runs is evaluated once. The algorithms are Table 2's (`flopsLimitedAlgorithm`: DNAS with the
+ * ImageNet loss weights, SemiNAS unaware of FLOPs). `fig6Limit` and `limitedRunsOf` give the same
+ * runs from search jobs on the worker pool.
  * @throws RangeError for a tolerance fraction that is negative or not finite; what controllerSearch throws.
  */
-export async function limitedSearchRuns(evaluator: SubnetEvaluator, limits: readonly FlopsLimitPoint[], options: LimitedSearchOptions): Promise<LimitedRuns[]> {
-  const fraction = options.toleranceFraction ?? PAPER_TOLERANCE_FRACTION;
-  if (!(Number.isFinite(fraction) && fraction >= 0)) throw new RangeError(`tolerance fraction must be a finite number ≥ 0: got ${fraction}`);
-  const space = evaluator.supernet.space;
+export async function limitedSearchRuns<A>(evaluator: SubnetEvaluator<A>, limits: readonly FlopsLimitPoint[], options: LimitedSearchOptions): Promise<LimitedRuns[]> {
   const out: LimitedRuns[] = [];
   for (const limit of limits) {
-    const toleranceM = significant(fraction * limit.limitM);
+    const flopsLimit = fig6Limit(limit, options.toleranceFraction);
     for (const method of options.methods) {
-      const algorithms = new Map<number, ReturnType<typeof controllerSearch>>();
-      const runs = await oneShotSearchRuns(evaluator, method, (seed) => {
-        const algorithm = controllerSearch(method, { ...options.search, ...CONTROLLER_SEARCH_PRESETS[method], flopsLimit: { limitM: limit.limitM, toleranceM } });
-        algorithms.set(seed, algorithm);
-        return algorithm;
-      }, { budget: options.budget, seeds: options.seeds, onRun: (seed, result) => options.onRun?.(limit, method, seed, result) });
-      const best = runs.results.map((r) => {
-        if (r.best === null) throw new Error(`${method} under ${limit.limitM}M queried nothing`);
-        return r.best;
+      const runs = await oneShotSearchRuns(evaluator, method, () => flopsLimitedAlgorithm(method, flopsLimit, options.budget, options.search), {
+        budget: options.budget, seeds: options.seeds, onRun: (seed, result) => options.onRun?.(limit, method, seed, result),
       });
-      out.push({
-        limit, toleranceM, method, seeds: options.seeds, results: runs.results,
-        bestAccuracy: best.map((b) => b.searchAccuracy),
-        bestFlopsM: best.map((b) => space.flopsM(evaluator.supernet.architecture(b.key))),
-        stats: options.seeds.map((seed) => algorithms.get(seed)!.flopsStats()),
-        evaluationsComputed: runs.evaluationsComputed, seconds: runs.seconds,
-      });
+      out.push(limitedRunsOf(limit, flopsLimit.toleranceM!, options.seeds, runs, (key) => evaluator.supernet.space.flopsM(evaluator.supernet.architecture(key))));
     }
   }
   return out;
+}
+
+/**
+ * The search limit of a Fig 6 point: F with τ = fraction·F (4 significant digits; default
+ * PAPER_TOLERANCE_FRACTION), no lower end.
+ * @throws RangeError for a fraction that is negative or not finite.
+ */
+export function fig6Limit(limit: FlopsLimitPoint, toleranceFraction: number = PAPER_TOLERANCE_FRACTION): FlopsLimit {
+  if (!(Number.isFinite(toleranceFraction) && toleranceFraction >= 0)) throw new RangeError(`tolerance fraction must be a finite number ≥ 0: got ${toleranceFraction}`);
+  return { limitM: limit.limitM, toleranceM: significant(toleranceFraction * limit.limitM) };
+}
+
+/**
+ * One method's seeds under one limit as Fig 6 reads them.
+ * @param flopsOf FLOPs of a cell by its space key.
+ * @throws Error when a run queried nothing.
+ */
+export function limitedRunsOf(limit: FlopsLimitPoint, toleranceM: number, seeds: readonly number[], runs: OneShotRuns, flopsOf: (key: string) => number): LimitedRuns {
+  const best = runs.results.map((r) => {
+    if (r.best === null) throw new Error(`${runs.method} under ${limit.limitM}M queried nothing`);
+    return r.best;
+  });
+  return {
+    limit, toleranceM, method: runs.method, seeds, results: runs.results,
+    bestAccuracy: best.map((b) => b.searchAccuracy), bestFlopsM: best.map((b) => flopsOf(b.key)),
+    stats: runs.flopsStats, evaluationsComputed: runs.evaluationsComputed, seconds: runs.seconds,
+  };
 }
 
 /** One row of Fig 6's table (a type alias, so it passes as a plain record to showTable). */

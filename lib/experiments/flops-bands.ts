@@ -3,7 +3,7 @@
 import { Rng } from '../random';
 import { controllerSearch, CONTROLLER_SEARCH_PRESETS, type ControllerSearchOptions } from '../search/controller-search';
 import { regularizedEvolution } from '../search/evolution';
-import type { FlopsLimit, FlopsLimitedSearch } from '../search/flops-limit';
+import type { FlopsLimit, FlopsLimitedSearch, FlopsLimitStats } from '../search/flops-limit';
 import { randomSearch } from '../search/random';
 import { runSearch, type SearchAlgorithm, type SearchResult } from '../search/search';
 import { oneShotBenchmark, type SubnetEvaluator } from '../supernet/oneshot-benchmark';
@@ -86,8 +86,10 @@ export interface OneShotRuns {
   /** Inherited-weight evaluations newly computed during these runs (the rest came from the shared cache). */
   readonly evaluationsComputed: number;
   readonly seconds: number;
-  /** Candidates above the limit the algorithm turned away, summed over runs (0 without a limit). */
+  /** Candidates outside the limit the algorithm turned away, summed over runs (0 without a limit). */
   readonly discardedForFlops: number;
+  /** Per run (seed order): the algorithm's `flopsStats()`, null without a limit or for an algorithm that keeps none. */
+  readonly flopsStats: (FlopsLimitStats | null)[];
 }
 
 /**
@@ -98,6 +100,7 @@ export async function oneShotSearchRuns<A>(evaluator: SubnetEvaluator<A>, method
   const started = Date.now();
   const before = evaluator.computed;
   const results: SearchResult[] = [];
+  const flopsStats: (FlopsLimitStats | null)[] = [];
   let discarded = 0;
   for (const seed of options.seeds) {
     const benchmark = oneShotBenchmark(evaluator, { budget: options.budget });
@@ -105,10 +108,11 @@ export async function oneShotSearchRuns<A>(evaluator: SubnetEvaluator<A>, method
     const result = await runSearch(algorithm, { space: evaluator.supernet.space, benchmark, rng: new Rng(seed).fork(method), budget: options.budget });
     results.push(result);
     const stats = (algorithm as Partial<FlopsLimitedSearch>).flopsStats?.() ?? null;
+    flopsStats.push(stats);
     if (stats !== null) discarded += Object.values(stats.discarded).reduce((a, b) => a + b, 0);
     options.onRun?.(seed, result);
   }
-  return { method, results, evaluationsComputed: evaluator.computed - before, seconds: (Date.now() - started) / 1000, discardedForFlops: discarded };
+  return { method, results, evaluationsComputed: evaluator.computed - before, seconds: (Date.now() - started) / 1000, discardedForFlops: discarded, flopsStats };
 }
 
 /** DNAS Table 2's methods, in the paper's order of comparison. */

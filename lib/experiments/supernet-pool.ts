@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { startProgress } from '../report/progress';
 import { runOnWorkerPool } from '../worker-pool';
 import { splitsIdentity, trainedSupernet, type ImageSplits, type ImageSplitsSource, type TrainedSupernet } from './supernet';
-import { describeJob, runSupernetJob, supernetOptions, type JobOutcome, type JobResult, type SupernetPoolJob } from './supernet-jobs';
+import { describeJob, evaluateJob, runSupernetJob, supernetOptions, type EvaluationSizes, type JobOutcome, type JobResult, type SupernetPoolJob, type SupernetSettings } from './supernet-jobs';
+import type { SupernetConfig } from './supernet';
 
 /** A job as sent to a worker thread: with the arguments that load its images and their identity. */
 export interface SupernetWorkerJob {
@@ -99,6 +100,22 @@ export async function runSupernetJobs<const J extends readonly SupernetPoolJob[]
   }
   const results = distinct.map((job, i) => resultOf(splits, job, outcomes[i]));
   return slots.map((i) => results[i]) as { -readonly [K in keyof J]: JobResult<J[K]> };
+}
+
+/**
+ * Inherited-weight accuracies of cells (by space key) on an already trained supernet, in key order:
+ * the keys split into `parts` contiguous evaluate jobs (default 2, one per core) on the pool. The
+ * accuracies persist beside the supernet, so a rerun reads them back.
+ * @throws RangeError when parts is not a positive integer; what runSupernetJobs throws.
+ */
+export async function evaluateOnPool(splits: ImageSplits, supernet: SupernetSettings<SupernetConfig>, sizes: EvaluationSizes, keys: readonly string[], options: SupernetPoolOptions & { parts?: number } = {}): Promise<number[]> {
+  const { parts = 2, ...pool } = options;
+  if (!Number.isInteger(parts) || parts < 1) throw new RangeError(`parts must be a positive integer: got ${parts}`);
+  if (keys.length === 0) return [];
+  const size = Math.ceil(keys.length / parts);
+  const chunks = Array.from({ length: Math.ceil(keys.length / size) }, (_, i) => keys.slice(i * size, (i + 1) * size));
+  const results = await runSupernetJobs(splits, chunks.map((chunk) => evaluateJob(supernet, sizes, chunk)), pool);
+  return results.flat();
 }
 
 function resultOf(splits: ImageSplits, job: SupernetPoolJob, outcome: JobOutcome): unknown {

@@ -5,7 +5,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spearman } from '../../lib/analysis/correlation';
 import { initBackend } from '../../lib/backend';
-import { factorStudy, flopsLimitGrid, labelledSubnets, limitedSearchRuns, limitRows, methodsAcrossLimits, regionDraws } from '../../lib/experiments/fig5-fig6';
+import { factorStudy, fig6Limit, flopsLimitGrid, labelledSubnets, limitedRunsOf, limitedSearchRuns, limitRows, methodsAcrossLimits, regionDraws } from '../../lib/experiments/fig5-fig6';
+import { flopsLimitedAlgorithm, oneShotSearchRuns } from '../../lib/experiments/flops-bands';
 import { SMOKE_CONTROLLER_OPTIONS } from '../../lib/experiments/grid';
 import type { SubnetEvaluator } from '../../lib/supernet/oneshot-benchmark';
 import { LayerChoiceSpace, SMOKE_SPACE, type Architecture } from '../../lib/supernet/space';
@@ -129,5 +130,19 @@ describe('limitedSearchRuns', () => {
     expect(rows.find((row) => row.binds && row.method === 'semi')!.discardedUniform).toBeGreaterThan(0);
     const series = methodsAcrossLimits(runs);
     expect(series.map((s) => [s.method, s.limitM])).toEqual([['dnas', limits.map((l) => l.limitM)], ['semi', limits.map((l) => l.limitM)]]);
+  }, 30_000);
+
+  it('gives the same runs from separately run searches (what the pool’s search jobs return) as in one call', async () => {
+    const limits = flopsLimitGrid(space, 0, { quantiles: [0.5], samples: 2000 });
+    const options = { budget: 8, seeds: [1, 2], methods: ['dnas'] as const, search: SMOKE_CONTROLLER_OPTIONS, toleranceFraction: 0.05 };
+    const [together] = await limitedSearchRuns(fakeEvaluator(), limits, options);
+    const limit = fig6Limit(limits[0], 0.05);
+    expect(limit).toEqual({ limitM: limits[0].limitM, toleranceM: Number((0.05 * limits[0].limitM).toPrecision(4)) });
+    const runs = await oneShotSearchRuns(fakeEvaluator(), 'dnas', () => flopsLimitedAlgorithm('dnas', limit, 8, SMOKE_CONTROLLER_OPTIONS), { budget: 8, seeds: [1, 2] });
+    const apart = limitedRunsOf(limits[0], limit.toleranceM!, [1, 2], runs, (key) => space.flopsM(space.architecture(key)));
+    const strip = ({ seconds, ...rest }: { seconds: number }) => rest;
+    expect(strip(apart)).toEqual(strip(together));
+    expect(apart.stats.every((s) => s !== null && s.limitM === limits[0].limitM)).toBe(true);
+    expect(() => fig6Limit(limits[0], -0.1)).toThrow('tolerance fraction must be a finite number ≥ 0: got -0.1');
   }, 30_000);
 });

@@ -96,6 +96,12 @@ describe('flopsLimitFigure', () => {
     expect((bare.data as Trace[]).some((t) => t.name === 'FLOPs = F + τ')).toBe(false);
   });
 
+  it('titles the accuracy axis as told (inherited by default)', () => {
+    const title = (g: ReturnType<typeof flopsLimitFigure>) => (g.layout!.yaxis as { title: { text: string } }).title.text;
+    expect(title(f)).toBe('best inherited accuracy');
+    expect(title(flopsLimitFigure(SERIES, { accuracyTitle: 'val_acc_200 of the pick' }))).toBe('val_acc_200 of the pick');
+  });
+
   it('rejects no series, ragged seed lists and non-increasing limits', () => {
     expect(() => flopsLimitFigure([])).toThrow(/at least one method/);
     expect(() => flopsLimitFigure([{ ...SERIES[0], bestFlopsM: [[1]] }])).toThrow(/one seed list per limit: got 3 accuracy and 1 FLOPs lists for 3 limits/);

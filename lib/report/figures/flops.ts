@@ -113,7 +113,7 @@ export interface LimitSeries {
   readonly method: string;
   /** F of each point, millions of FLOPs, increasing. */
   readonly limitM: readonly number[];
-  /** [limits][seeds] best inherited accuracy (fraction of 1). */
+  /** [limits][seeds] accuracy of each seed's best (fraction of 1): inherited, or the table's truth. */
   readonly bestAccuracy: readonly (readonly number[])[];
   /** [limits][seeds] FLOPs of that best sub-network (millions). */
   readonly bestFlopsM: readonly (readonly number[])[];
@@ -126,6 +126,8 @@ export interface FlopsLimitFigureOptions {
   /** τ as a fraction of F: the F + τ line in the FLOPs panel (omitted when absent or 0). */
   readonly toleranceFraction?: number;
   readonly title?: string;
+  /** The top panel's axis title (default 'best inherited accuracy'; e.g. the table's accuracy of the pick). */
+  readonly accuracyTitle?: string;
 }
 
 const METHOD_COLORS = ['#e45756', '#4c78a8', '#54a24b', '#f58518', '#b279a2'];
@@ -166,7 +168,7 @@ export function flopsLimitFigure(series: readonly LimitSeries[], options: FlopsL
     layout: {
       title: { text: options.title ?? 'Best accuracy and its FLOPs under a FLOPs limit' },
       xaxis: { domain: [0, 1], anchor: 'y', matches: 'x2', showticklabels: false },
-      yaxis: { domain: [0.55, 1], anchor: 'x', title: { text: 'best inherited accuracy' }, tickformat: '.1%' },
+      yaxis: { domain: [0.55, 1], anchor: 'x', title: { text: options.accuracyTitle ?? 'best inherited accuracy' }, tickformat: '.1%' },
       xaxis2: { domain: [0, 1], anchor: 'y2', title: { text: 'FLOPs limit F (M)' } },
       yaxis2: { domain: [0, 0.45], anchor: 'x2', title: { text: 'FLOPs of the best (M)' } },
       shapes,

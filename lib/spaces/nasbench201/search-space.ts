@@ -16,8 +16,11 @@ export const NB201_SIZE = NB201_OPS.length ** NB201_EDGES.length;
  * off from the input, `isDegenerateNb201Cell`) are kept: the table has them, `decode` returns them.
  * Mutation is NAS-Bench-201's regularized evolution step: one uniformly chosen edge gets one of the
  * four other ops, uniformly; the neighbourhood is every such edit (6 edges × 4 ops = 24 cells).
+ * `flopsRangeM` is exact (every cell is costed once, on first call), so FLOPs limits and bands can
+ * check they are reachable.
  */
-export function nasbench201SearchSpace(dataset: Nb201Dataset = 'cifar10'): SearchSpace<Nb201Cell> {
+export function nasbench201SearchSpace(dataset: Nb201Dataset = 'cifar10'): SearchSpace<Nb201Cell> & { flopsRangeM(): { min: number; max: number } } {
+  let range: { min: number; max: number } | undefined;
   return {
     name: 'nb201',
     size: NB201_SIZE,
@@ -44,5 +47,19 @@ export function nasbench201SearchSpace(dataset: Nb201Dataset = 'cifar10'): Searc
     },
     params: (cell) => networkParams(cell, dataset),
     flopsM: (cell) => networkFlopsM(cell, dataset),
+    flopsRangeM() {
+      if (range === undefined) {
+        const flops = allNb201Cells().map((cell) => networkFlopsM(cell, dataset));
+        range = { min: Math.min(...flops), max: Math.max(...flops) };
+      }
+      return { ...range };
+    },
   };
+}
+
+/** Every cell of the space (15,625), the op of edge 0 varying slowest. */
+export function allNb201Cells(): Nb201Cell[] {
+  let cells: Nb201Cell['ops'][] = [[]];
+  for (let edge = 0; edge < NB201_EDGES.length; edge++) cells = cells.flatMap((ops) => NB201_OPS.map((op) => [...ops, op]));
+  return cells.map((ops) => ({ ops }));
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../lib/random';
 import { formatNb201Cell, NB201_OPS, nb201Cell, type Nb201Cell } from '../../../lib/spaces/nasbench201/cell';
 import { NB201_DATASETS, networkFlopsM, networkParams, type Nb201Dataset } from '../../../lib/spaces/nasbench201/cost';
-import { NB201_SIZE, nasbench201SearchSpace } from '../../../lib/spaces/nasbench201/search-space';
+import { allNb201Cells, NB201_SIZE, nasbench201SearchSpace } from '../../../lib/spaces/nasbench201/search-space';
 
 const space = nasbench201SearchSpace();
 
@@ -100,6 +100,21 @@ describe('nasbench201SearchSpace', () => {
     const cell = nb201Cell(new Array<string>(6).fill('nor_conv_3x3'));
     expect(space.params(cell)).toBe(networkParams(cell, 'cifar10'));
     expect(nasbench201SearchSpace('cifar100').params(cell)).not.toBe(space.params(cell));
+  });
+});
+
+describe('allNb201Cells and flopsRangeM', () => {
+  it('lists all 15,625 cells once, and the FLOPs range is the exact minimum and maximum over them', () => {
+    const cells = allNb201Cells();
+    expect(new Set(cells.map((c) => space.key(c))).size).toBe(NB201_SIZE);
+    for (const dataset of Object.keys(NB201_DATASETS) as Nb201Dataset[]) {
+      const flops = cells.map((c) => networkFlopsM(c, dataset));
+      expect(nasbench201SearchSpace(dataset).flopsRangeM()).toEqual({ min: Math.min(...flops), max: Math.max(...flops) });
+    }
+    // the all-none cell is the cheapest network, the all-3×3 cell the most expensive
+    const range = space.flopsRangeM();
+    expect(range.min).toBe(space.flopsM(nb201Cell(Array(6).fill('none'))));
+    expect(range.max).toBe(space.flopsM(nb201Cell(Array(6).fill('nor_conv_3x3'))));
   });
 });
 

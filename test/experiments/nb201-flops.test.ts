@@ -1,4 +1,4 @@
-// Tests of DNAS Table 2 on the NAS-Bench-201 supernet (lib/experiments/nb201-flops-bands.ts) on the
+// Tests of DNAS Table 2 on the NAS-Bench-201 supernet (lib/experiments/nb201-flops.ts) on the
 // real CIFAR-10 table: bands cut at quantiles of every cell's FLOPs, the truth inside a band, a
 // picked cell judged by the table, and FLOPs-band searches run as pool jobs on a tiny NB201 supernet
 // (every pick inside its band; the same picks on worker threads as in this thread).
@@ -9,10 +9,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { percentileRank } from '../../lib/analysis/stats';
 import { loadNasbench201Csv, type Nasbench201CsvData } from '../../lib/benchmarks/nasbench201-csv';
 import { bandLimit, inBand } from '../../lib/experiments/flops-bands';
-import { bandRankingCells, bandTruth, nb201FlopsBands, tablePick } from '../../lib/experiments/nb201-flops-bands';
-import { loadImageSplits, type ImageSplits } from '../../lib/experiments/supernet';
+import { bandRankingCells, bandTruth, nb201FlopsBands, tablePick } from '../../lib/experiments/nb201-flops';
+import { loadImageSplits, searchEvaluationData, supernetEvaluator, type ImageSplits } from '../../lib/experiments/supernet';
 import { searchJob, supernetJob, type SupernetSettings } from '../../lib/experiments/supernet-jobs';
-import { runSupernetJobs } from '../../lib/experiments/supernet-pool';
+import { evaluateOnPool, runSupernetJobs } from '../../lib/experiments/supernet-pool';
 import { nasbench201SearchSpace } from '../../lib/spaces/nasbench201/search-space';
 import type { Nb201SupernetConfig } from '../../lib/supernet/nb201-supernet';
 
@@ -109,4 +109,17 @@ describe('FLOPs-band searches on a NAS-Bench-201 supernet (pool jobs)', () => {
     }
     expect(threaded[0].discardedForFlops).toBeGreaterThan(0);
   }, 240_000);
+
+  it('evaluates keys split over pool jobs, in key order, as this thread does', async () => {
+    const settings: SupernetSettings<Nb201SupernetConfig> = { config, steps: 4, batchSize: 16, learningRate: 0.05, seed: 3, sampling: { kind: 'uniform' }, cacheDir: mkdtempSync(join(tmpdir(), 'nb201-eval-')) };
+    const [trained] = await runSupernetJobs(splits, [supernetJob(settings)], { workers: 0 });
+    const keys = [...table.records.keys()].slice(100, 105);
+    const pooled = await evaluateOnPool(splits, settings, evaluation, keys, { parts: 2 });
+    const here = supernetEvaluator(trained, searchEvaluationData(splits, evaluation));
+    expect(pooled).toEqual(keys.map((key) => here.record(trained.supernet.architecture(key)).valAccuracy));
+    expect(here.computed).toBe(0); // every value came from the file the pool jobs wrote
+    trained.supernet.dispose();
+    expect(await evaluateOnPool(splits, settings, evaluation, [])).toEqual([]);
+    await expect(evaluateOnPool(splits, settings, evaluation, keys, { parts: 0 })).rejects.toThrow('parts must be a positive integer: got 0');
+  }, 120_000);
 });
