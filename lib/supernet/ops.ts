@@ -2,6 +2,7 @@
 // matMul, depthwise and stem convolutions, and batch norm in its three modes. No weights live here.
 import * as tf from '@tensorflow/tfjs';
 import { matMulFast } from '../controller/fast-ops';
+import { batchNormTrain } from './batch-norm-kernel';
 
 /**
  * 1×1 convolution as one matMul over all positions (XNNPACK-fast on wasm, with a gradient every
@@ -56,12 +57,19 @@ export function batchNorm(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D,
 }
 
 /**
- * Train-mode batch norm as one differentiable op computed in JS: y = γ·(x − μ_B)/√(σ²_B + ε) + β
+ * Train-mode batch norm as one differentiable op: on wasm the heap kernel of batch-norm-kernel.ts;
+ * elsewhere computed in JS over copies of the tensors: y = γ·(x − μ_B)/√(σ²_B + ε) + β
  * with the closed-form gradient dx = (γ/σ)·(dy − mean(dy) − x̂·mean(dy·x̂)), dγ = Σ dy·x̂, dβ = Σ dy.
  * Replaces ~12 wasm ops (moments, sub, div, …) that took most of a training step (measured with
  * tf.profile on the full supernet). @param onStats receives the batch's mean and (biased) variance.
  */
 function batchNormByBatch(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, onStats?: (stats: ChannelStats) => void): tf.Tensor4D {
+  if (tf.getBackend() === 'wasm') {
+    const { y, mean, variance } = batchNormTrain(x, gamma, beta, BN_EPSILON);
+    if (onStats !== undefined) onStats({ mean: mean.dataSync() as Float32Array, variance: variance.dataSync() as Float32Array });
+    tf.dispose([mean, variance]);
+    return y;
+  }
   const op = tf.customGrad(((xt: tf.Tensor, gt: tf.Tensor, bt: tf.Tensor) => {
     const xs = xt.dataSync() as Float32Array;
     const g = gt.dataSync() as Float32Array;
