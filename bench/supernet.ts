@@ -1,14 +1,20 @@
-// Benchmark: supernet costs timed side by side with a reference in one run — a training step on wasm
-// (our conv-gradient kernels) vs the cpu backend, JS batch norm vs tf.moments, one evaluation.
+// Benchmark: the layer-choice supernet's costs timed side by side with references in one run — a
+// training step and an inherited-weight evaluation on wasm against the same network in PyTorch
+// (bench/supernet_torch.py, one thread; first checked equal: same weights and batch, same loss) and
+// against TF.js's cpu backend, and batch norm against tf.moments + tf.batchNorm.
 // Measures only, asserts nothing. Usage: npx tsx bench/supernet.ts [--quick] | npm run bench -- supernet
 import * as tf from '@tensorflow/tfjs';
-import { cpus, loadavg } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { softmaxCrossEntropy } from '../lib/controller/fast-ops';
 import { initBackend } from '../lib/backend';
-import { channelNormalisation, type Normalisation } from '../lib/supernet/batches';
+import { channelNormalisation, makeBatch, type Normalisation } from '../lib/supernet/batches';
 import { firstN, loadFashionMnist, subset, type ImageDataset } from '../lib/supernet/data';
 import { evaluateSubnet, type EvaluationData } from '../lib/supernet/evaluate';
 import { batchNorm, BN_EPSILON } from '../lib/supernet/ops';
-import { FASHION_MNIST_SPACE, type Architecture } from '../lib/supernet/space';
+import { FASHION_MNIST_SPACE, LayerChoiceSpace, type Architecture } from '../lib/supernet/space';
 import { Supernet } from '../lib/supernet/supernet';
 import { trainSupernet } from '../lib/supernet/train';
 import { registerWasmConvGradients } from '../lib/supernet/wasm-conv-gradients';
@@ -78,6 +84,33 @@ function msPerEvaluation(data: EvaluationData, repeats: number): { ms: number; a
     return { ms, accuracy };
   } finally {
     supernet.dispose();
+  }
+}
+
+/** PyTorch's timings of ARCH (bench/supernet_torch.py), with `extra` arguments. */
+function torch(extra: string[]): { msPerStep: number; msPerEvaluation: number; loss?: number; threads: number; torch: string } {
+  const [height, , channels] = FASHION_MNIST_SPACE.inputShape;
+  const stem = { imageChannels: channels, imageSize: height, channels: FASHION_MNIST_SPACE.stemChannels, stride: FASHION_MNIST_SPACE.stemStride, classes: FASHION_MNIST_SPACE.classes };
+  const layers = new LayerChoiceSpace(FASHION_MNIST_SPACE).layers;
+  const args = [join(__dirname, 'supernet_torch.py'), '--stem', JSON.stringify(stem), '--layers', JSON.stringify(layers), '--arch', ARCH.join('-'), ...extra];
+  const out = execFileSync('/usr/bin/python3', args, { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' } });
+  return JSON.parse(out.trim().split('\n').pop()!);
+}
+
+/** The workbook's loss on one batch of 16, and PyTorch's on the same weights and batch. */
+function equalLoss(data: ImageDataset, norm: Normalisation): { workbook: number; torch: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-supernet-'));
+  const supernet = Supernet.create(FASHION_MNIST_SPACE, 'bench-equal');
+  try {
+    supernet.save(dir);
+    const { x, labels } = makeBatch(data, Int32Array.from({ length: 16 }, (_, i) => i), norm);
+    const workbook = tf.tidy(() => softmaxCrossEntropy(supernet.forward(ARCH, x, { kind: 'batch' }), labels).dataSync()[0]);
+    writeFileSync(join(dir, 'batch.json'), JSON.stringify({ shape: x.shape, x: Array.from(x.dataSync()), labels: Array.from(labels) }));
+    x.dispose();
+    return { workbook, torch: torch(['--weights', dir, '--steps', '1', '--repeats', '1', '--calibration', '128', '--evaluation', '500']).loss! };
+  } finally {
+    supernet.dispose();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -151,6 +184,10 @@ export async function benchSupernet(options: SupernetBenchOptions = {}): Promise
   const evaluation = msPerEvaluation(evalData, quick ? 1 : 5);
   const cpuEvaluation = await onBackend('cpu', () => msPerEvaluation(evalData, quick ? 1 : 2));
 
+  // PyTorch last, alone: its process runs after ours has finished timing.
+  const loss = equalLoss(trainPart, norm);
+  const reference = torch(['--steps', String(quick ? 3 : 20), '--repeats', String(quick ? 1 : 3), '--calibration', String(CALIBRATION), '--evaluation', String(VALIDATION)]);
+
   return {
     backend,
     cpuCores: cpus().length,
@@ -160,9 +197,19 @@ export async function benchSupernet(options: SupernetBenchOptions = {}): Promise
     wasmSimd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
     space: 'FASHION_MNIST_SPACE',
     architecture: ARCH.join('-'),
-    trainingStep: { batch: BATCH, wasmSteps, cpuSteps, ...pair(wasmStep, cpuStep), note: 'median ms per single-path SGD step; ms = wasm + registerWasmConvGradients, reference = TF.js cpu backend' },
-    batchNorm: { note: 'forward + backward, median ms per call; ms = ops.ts batchNorm (JS customGrad), reference = tf.moments + tf.batchNorm, both on wasm', repeats: bnRepeats, shapes: bn },
-    evaluation: { calibrationImages: CALIBRATION, validationImages: VALIDATION, untrainedAccuracy: evaluation.accuracy, ...pair(evaluation.ms, cpuEvaluation.ms), note: 'median ms per evaluateSubnet (BN recalibration + accuracy); ms = wasm, reference = cpu backend' },
+    equalLoss: { ...loss, absDiff: Math.abs(loss.workbook - loss.torch), note: 'cross-entropy of one batch of 16 with the same weights, train-mode BN' },
+    torch: { version: reference.torch, threads: reference.threads },
+    trainingStep: {
+      batch: BATCH, wasmSteps, cpuSteps,
+      vsTorch: { ...pair(wasmStep, reference.msPerStep), note: 'median ms per single-path SGD step; ms = wasm (the workbook), reference = PyTorch, one thread' },
+      vsCpuBackend: { ...pair(wasmStep, cpuStep), note: 'ms = wasm + registerWasmConvGradients, reference = TF.js cpu backend' },
+    },
+    batchNorm: { note: 'forward + backward, median ms per call; ms = ops.ts batchNorm (the wasm heap kernel, batch-norm-kernel.ts), reference = tf.moments + tf.batchNorm, both on wasm', repeats: bnRepeats, shapes: bn },
+    evaluation: {
+      calibrationImages: CALIBRATION, validationImages: VALIDATION, untrainedAccuracy: evaluation.accuracy,
+      vsTorch: { ...pair(evaluation.ms, reference.msPerEvaluation), note: 'median ms per evaluateSubnet (BN recalibration + accuracy); reference = the same in PyTorch, one thread' },
+      vsCpuBackend: { ...pair(evaluation.ms, cpuEvaluation.ms), note: 'ms = wasm, reference = cpu backend' },
+    },
   };
 }
 
