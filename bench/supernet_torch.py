@@ -5,11 +5,12 @@
 # With --weights DIR it loads the workbook's weights and one batch (written by the bench) and prints
 # the loss, so the two models are checked equal before they are timed. Prints one JSON line.
 # Usage: python3 supernet_torch.py --layers JSON --arch a-b-c --stem JSON [--weights DIR]
-import argparse, json, os, time
+import argparse, json, os
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from torch_timing import time_step_and_evaluation
 
 KERNEL = {'sep3': 3, 'sep5': 5, 'sep7': 7}
 
@@ -120,11 +121,6 @@ def load_weights(net, directory, arch):
     net.head.bias.data = torch.from_numpy(saved['head.bias'].copy())
 
 
-def median(values):
-    values = sorted(values)
-    return values[len(values) // 2]
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--stem', required=True, help='JSON: imageChannels, imageSize, channels, stride, classes')
@@ -148,51 +144,7 @@ def main():
         x = torch.tensor(batch['x'], dtype=torch.float32).reshape(batch['shape']).permute(0, 3, 1, 2).contiguous()
         net.train()
         out['loss'] = float(F.cross_entropy(net(x), torch.tensor(batch['labels'])).item())
-    size, channels = stem['imageSize'], stem['imageChannels']
-    images = torch.randn(4096, channels, size, size)
-    labels = torch.randint(0, stem['classes'], (4096,))
-    optimiser = torch.optim.SGD(net.parameters(), lr=0.05, momentum=0.9, nesterov=True, weight_decay=4e-5)
-    net.train()
-
-    def step(i):
-        start = (i * args.batch) % (4096 - args.batch)
-        optimiser.zero_grad(set_to_none=True)
-        loss = F.cross_entropy(net(images[start:start + args.batch]), labels[start:start + args.batch])
-        loss.backward()
-        optimiser.step()
-
-    for i in range(3):
-        step(i)
-    times = []
-    for i in range(args.steps):
-        t = time.perf_counter()
-        step(i)
-        times.append((time.perf_counter() - t) * 1000)
-    out['msPerStep'] = median(times)
-
-    def evaluate():
-        # BN recalibration as one-shot methods do it: reset, cumulative averages in train mode, no gradient.
-        for m in net.modules():
-            if isinstance(m, nn.BatchNorm2d):
-                m.reset_running_stats()
-                m.momentum = None
-        with torch.no_grad():
-            net.train()
-            for b in range(0, args.calibration, 128):
-                net(images[b:b + 128])
-            net.eval()
-            correct = 0
-            for b in range(0, args.evaluation, 500):
-                correct += int((net(images[b:b + 500]).argmax(1) == labels[b:b + 500]).sum())
-        return correct
-
-    evaluate()
-    eval_times = []
-    for _ in range(args.repeats):
-        t = time.perf_counter()
-        evaluate()
-        eval_times.append((time.perf_counter() - t) * 1000)
-    out['msPerEvaluation'] = median(eval_times)
+    out.update(time_step_and_evaluation(net, stem['imageChannels'], stem['imageSize'], stem['classes'], args))
     print(json.dumps(out))
 
 

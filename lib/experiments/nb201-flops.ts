@@ -5,10 +5,10 @@
 import { percentileRank } from '../analysis/stats';
 import type { Nasbench201CsvData, Nasbench201CsvRecord } from '../benchmarks/nasbench201-csv';
 import { Rng } from '../random';
-import type { ControllerOptions } from '../controller/index';
 import type { ControllerSearchOptions } from '../search/controller-search';
 import type { SearchSpace } from '../spaces/search-space';
 import type { Nb201Cell } from '../spaces/nasbench201/cell';
+import { FLOPS_FIGURE_SCHEDULES } from './fig5-fig6';
 import { flopsBandsOf, inBand, type FlopsBand } from './flops-bands';
 import { SMOKE_CONTROLLER_OPTIONS } from './grid';
 
@@ -41,39 +41,13 @@ export const NB201_TABLE2_SCHEDULES = {
 export type Nb201Table2Schedule = (typeof NB201_TABLE2_SCHEDULES)[keyof typeof NB201_TABLE2_SCHEDULES];
 
 /**
- * Figs 5–6's own sizes on top of NB201_ONESHOT_SCHEDULES, the NAS-Bench-201 counterpart of
- * FLOPS_FIGURE_SCHEDULES (same controller and region settings; search seeds and budget as Table 2's).
+ * Figs 5–6's own sizes on top of NB201_ONESHOT_SCHEDULES: FLOPS_FIGURE_SCHEDULES (the controller,
+ * labelled set, region and limits of the layer-choice figures) with Table 2's search seeds and budget.
  */
 export const NB201_FLOPS_FIGURE_SCHEDULES = {
-  smoke: {
-    /** Distinct uniform cells labelled with inherited-weight accuracy (Fig 5's dots). */
-    labelled: 24,
-    /** Adam steps of the Fig 5 controller on them. */
-    controllerSteps: 60,
-    batchSize: 16,
-    controller: { ...SMOKE_CONTROLLER_OPTIONS.controller, learningRate: 0.01 } as ControllerOptions,
-    /** Latent codes drawn from the promising region and decoded. */
-    regionDraws: 20,
-    /** Fig 6's limits at these quantiles of the space's FLOPs, and at these multiples of its largest (never binding). */
-    limitQuantiles: [0.3, 0.7] as readonly number[],
-    beyondMax: [1.1] as readonly number[],
-    searchSeeds: 2,
-    budget: 12,
-    search: SMOKE_CONTROLLER_OPTIONS as Partial<ControllerSearchOptions>,
-  },
-  full: {
-    labelled: 300,
-    controllerSteps: 1000,
-    batchSize: 100,
-    // DNAS §ImageNet sizes (LSTM hidden 46, latent 46), as the layer-choice Fig 5.
-    controller: { hidden: 46, latentDim: 46, learningRate: 0.01 } as ControllerOptions,
-    regionDraws: 100,
-    limitQuantiles: [0.3, 0.5, 0.7, 0.9] as readonly number[],
-    beyondMax: [1.1] as readonly number[],
-    searchSeeds: 10,
-    budget: 40,
-    search: { controller: { hidden: 46, latentDim: 46 } } as Partial<ControllerSearchOptions>,
-  },
+  smoke: { ...FLOPS_FIGURE_SCHEDULES.smoke, labelled: 24, controllerSteps: 60, regionDraws: 20, searchSeeds: 2, budget: 12 },
+  // Four quantiles (no q99) and the limit above the maximum: 10 seeds of both methods fit the hour.
+  full: { ...FLOPS_FIGURE_SCHEDULES.full, limitQuantiles: [0.3, 0.5, 0.7, 0.9] as readonly number[], searchSeeds: 10, budget: 40 },
 } as const;
 
 /** One schedule of NB201_FLOPS_FIGURE_SCHEDULES. */

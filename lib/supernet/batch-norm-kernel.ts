@@ -3,22 +3,11 @@
 // kernel for the three gradients. The forward pass also returns the batch's mean and (biased)
 // variance, which recalibration records and the gradient reuses. NHWC, normalised over N, H, W.
 import * as tf from '@tensorflow/tfjs';
+import type { KernelArgs, WasmHeapBackend } from './wasm-conv-gradients';
 
 /** Kernel names (prefixed: they are this workbook's, not TF.js's). */
 export const BATCH_NORM_TRAIN = 'DnasBatchNormTrain';
 export const BATCH_NORM_TRAIN_GRAD = 'DnasBatchNormTrainGrad';
-
-/** The slice of the wasm backend the kernels use (its public methods). */
-interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
-
-interface KernelArgs {
-  readonly inputs: Record<string, tf.TensorInfo>;
-  readonly backend: unknown;
-  readonly attrs?: Record<string, unknown>;
-}
 
 let registered = false;
 

@@ -5,15 +5,16 @@
 // registered"), and the cpu backend trains the same nets 10–40× slower (../shared/STACK-NOTES.md).
 import * as tf from '@tensorflow/tfjs';
 
-/** The slice of the wasm backend these kernels use (its public methods). */
-interface WasmHeapBackend {
+/** The slice of the wasm backend the workbook's kernels use (its public methods). */
+export interface WasmHeapBackend {
   makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
 }
 
 type ConvInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
 
-interface KernelArgs {
+/** What TF.js passes a kernel function. */
+export interface KernelArgs {
   readonly inputs: Record<string, tf.TensorInfo>;
   readonly backend: unknown;
   readonly attrs?: Record<string, unknown>;

@@ -1,0 +1,59 @@
+# What the PyTorch side of the supernet benchmarks times, shared by supernet_torch.py and
+# nb201_supernet_torch.py: a single-path SGD step (the workbook's optimiser: Nesterov momentum 0.9,
+# weight decay 4e-5) and an inherited-weight evaluation with batch-norm recalibration, on random images.
+import time
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def median(values):
+    values = sorted(values)
+    return values[len(values) // 2]
+
+
+def time_step_and_evaluation(net, channels, size, classes, args):
+    """Median ms per training step (args.steps after 3 warm-up steps) and per evaluation (args.repeats after one)."""
+    images = torch.randn(4096, channels, size, size)
+    labels = torch.randint(0, classes, (4096,))
+    optimiser = torch.optim.SGD(net.parameters(), lr=0.05, momentum=0.9, nesterov=True, weight_decay=4e-5)
+    net.train()
+
+    def step(i):
+        start = (i * args.batch) % (4096 - args.batch)
+        optimiser.zero_grad(set_to_none=True)
+        loss = F.cross_entropy(net(images[start:start + args.batch]), labels[start:start + args.batch])
+        loss.backward()
+        optimiser.step()
+
+    for i in range(3):
+        step(i)
+    times = []
+    for i in range(args.steps):
+        t = time.perf_counter()
+        step(i)
+        times.append((time.perf_counter() - t) * 1000)
+
+    def evaluate():
+        # BN recalibration as one-shot methods do it: reset, cumulative averages in train mode, no gradient.
+        for m in net.modules():
+            if isinstance(m, nn.BatchNorm2d):
+                m.reset_running_stats()
+                m.momentum = None
+        with torch.no_grad():
+            net.train()
+            for b in range(0, args.calibration, 128):
+                net(images[b:b + 128])
+            net.eval()
+            correct = 0
+            for b in range(0, args.evaluation, 500):
+                correct += int((net(images[b:b + 500]).argmax(1) == labels[b:b + 500]).sum())
+        return correct
+
+    evaluate()
+    eval_times = []
+    for _ in range(args.repeats):
+        t = time.perf_counter()
+        evaluate()
+        eval_times.append((time.perf_counter() - t) * 1000)
+    return {'msPerStep': median(times), 'msPerEvaluation': median(eval_times)}
