@@ -20,7 +20,7 @@ import { CIFAR10_SPACE, FASHION_MNIST_SPACE, SMOKE_SPACE, type Architecture, typ
 import { NB201_SUPERNET_FILE, Nb201Supernet, type Nb201SupernetConfig } from '../supernet/nb201-supernet';
 import { SUPERNET_FILE, Supernet } from '../supernet/supernet';
 import { hasTensorMap } from '../supernet/tensor-file';
-import { trainSupernet } from '../supernet/train';
+import { trainSupernet, type TrainReport } from '../supernet/train';
 import { registerWasmConvGradients } from '../supernet/wasm-conv-gradients';
 import type { WeightSharingNet } from '../supernet/weight-sharing';
 import { startProgress } from '../report/progress';
@@ -232,7 +232,9 @@ function trainFresh<A>(splits: ImageSplits, options: TrainedSupernetOptions<Supe
     if (options.rankingData === undefined) throw new Error('VAENAS supernet training needs rankingData (validation images) to rank sampled architectures');
     const inc = sampling.epsilonFinal / options.steps;
     const uniform = uniformSampler(space);
-    vaenas = { epsilonFinal: 0, vaeTrainings: 0 };
+    // Algorithm 2 retrains the VAE at every multiple of the interval after step 0; counted from the
+    // schedule, so a resumed run reports the same number as an uninterrupted one.
+    vaenas = { epsilonFinal: 0, vaeTrainings: Math.floor((options.steps - 1) / sampling.interval) };
     sample = (step, rng) => {
       // Algorithm 2 lines 5–9 at multiples of the interval; after a resume past the first
       // interval the VAE is rebuilt at once from the current weights (it is not checkpointed).
@@ -243,7 +245,6 @@ function trainFresh<A>(splits: ImageSplits, options: TrainedSupernetOptions<Supe
         const accuracies = drawn.map((arch) => evaluateSubnet(supernet, arch, options.rankingData!));
         vae?.dispose();
         vae = trainVaeSampler(space, { cells: drawn, accuracies }, { seed: new Rng(options.seed).fork(`vaenas/vae/${step}`).intSeed(), steps: sampling.vaeSteps, topFraction: sampling.topFraction, batchSize: Math.min(100, Math.max(1, Math.round(sampling.sampled * sampling.topFraction))) });
-        vaenas!.vaeTrainings++;
         options.onProgress?.(`step ${step}: VAE retrained on the top ${vae.selection.indices.length} of ${drawn.length} (ε = ${epsilon.toFixed(3)})`);
       }
       const epsilon = Math.min(1, step * inc);
@@ -253,9 +254,10 @@ function trainFresh<A>(splits: ImageSplits, options: TrainedSupernetOptions<Supe
     };
   }
   const bar = options.progress === true ? startProgress(`supernet ${key}`, options.steps) : null;
+  let report: TrainReport;
   try {
     const every = sampling.kind === 'vaenas' ? sampling.interval : 200;
-    trainSupernet(supernet, splits.train, splits.norm, {
+    report = trainSupernet(supernet, splits.train, splits.norm, {
       steps: options.steps,
       batchSize: options.batchSize,
       learningRate: options.learningRate,
@@ -278,7 +280,8 @@ function trainFresh<A>(splits: ImageSplits, options: TrainedSupernetOptions<Supe
   } finally {
     (vae as TrainedVaeSampler<A> | null)?.dispose();
   }
-  const trainSeconds = (Date.now() - started) / 1000;
+  // Cumulative over resumes: a training killed and resumed reports the time of both runs.
+  const trainSeconds = report.seconds;
   if (dir !== null && !entry.isHeld()) throw new Error(`${dir}: this training lost the entry's lock to another trainer; it stops without marking it done`);
   if (dir !== null) writeJsonAtomically(join(dir, DONE_FILE), { keyConfig, trainSeconds, vaenas });
   return { supernet, key, keyConfig, dir, fromCache: false, trainSeconds, vaenas };

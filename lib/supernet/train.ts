@@ -42,6 +42,11 @@ export interface TrainReport {
   readonly finalLoss: number | null;
   /** How often each architecture key was trained (path counts; SPOS fairness check). */
   readonly pathsTrained: number;
+  /**
+   * Wall seconds of training over every run that led here: this run's, plus what the checkpoint
+   * it resumed from had recorded (the steps a crash lost after that checkpoint are not counted).
+   */
+  readonly seconds: number;
 }
 
 const MOMENTUM_FILE = 'momentum';
@@ -62,11 +67,14 @@ export function trainSupernet<A>(supernet: WeightSharingNet<A>, data: LabelledIm
   const every = options.checkpointEvery ?? 200;
   const settings = { steps, batchSize, learningRate: peak, momentum: mu, weightDecay: wd, seed: String(seed), data: data.name, images: data.count };
   const momentum = new Map<string, tf.Variable>();
+  const started = Date.now();
   let start = 0;
+  let priorSeconds = 0;
   const saved = options.checkpointDir ? supernet.saved(options.checkpointDir) : null;
   if (options.checkpointDir && saved !== null) {
-    start = resume(supernet, momentum, options.checkpointDir, saved, settings);
+    ({ step: start, seconds: priorSeconds } = resume(supernet, momentum, options.checkpointDir, saved, settings));
   }
+  const seconds = () => priorSeconds + (Date.now() - started) / 1000;
   const paths = new Set<string>();
   const recent: number[] = [];
   try {
@@ -81,13 +89,13 @@ export function trainSupernet<A>(supernet: WeightSharingNet<A>, data: LabelledIm
       if (recent.length > 100) recent.shift();
       options.onStep?.({ step, steps, loss, arch });
       if (options.checkpointDir && ((step + 1) % every === 0 || step + 1 === steps)) {
-        checkpoint(supernet, momentum, options.checkpointDir, { ...settings, step: step + 1 });
+        checkpoint(supernet, momentum, options.checkpointDir, { ...settings, step: step + 1, seconds: seconds() });
       }
     }
   } finally {
     for (const v of momentum.values()) v.dispose();
   }
-  return { steps, resumedAt: start, finalLoss: recent.length === 0 ? null : recent.reduce((a, b) => a + b, 0) / recent.length, pathsTrained: paths.size };
+  return { steps, resumedAt: start, finalLoss: recent.length === 0 ? null : recent.reduce((a, b) => a + b, 0) / recent.length, pathsTrained: paths.size, seconds: seconds() };
 }
 
 function trainStep<A>(supernet: WeightSharingNet<A>, momentum: Map<string, tf.Variable>, data: LabelledImages, norm: Normalisation, arch: A, indices: Int32Array, hp: { lr: number; mu: number; wd: number }): number {
@@ -124,7 +132,8 @@ function checkpoint<A>(supernet: WeightSharingNet<A>, momentum: Map<string, tf.V
   supernet.save(dir, { checkpoint: meta });
 }
 
-function resume<A>(supernet: WeightSharingNet<A>, momentum: Map<string, tf.Variable>, dir: string, saved: { config: unknown; meta: Record<string, unknown> }, settings: Record<string, unknown>): number {
+/** Restore a checkpoint; its step, and the training seconds it recorded (0 for a checkpoint that recorded none). */
+function resume<A>(supernet: WeightSharingNet<A>, momentum: Map<string, tf.Variable>, dir: string, saved: { config: unknown; meta: Record<string, unknown> }, settings: Record<string, unknown>): { step: number; seconds: number } {
   const previous = saved.meta.checkpoint as Record<string, unknown> | undefined;
   if (previous === undefined) throw new Error(`${dir} holds a saved supernet that is not a training checkpoint: use another checkpointDir (it would be overwritten)`);
   if (JSON.stringify(saved.config) !== JSON.stringify(supernet.config)) {
@@ -140,5 +149,5 @@ function resume<A>(supernet: WeightSharingNet<A>, momentum: Map<string, tf.Varia
     momentum.set(id, tf.variable(t, false));
     t.dispose();
   }
-  return Number(previous.step);
+  return { step: Number(previous.step), seconds: typeof previous.seconds === 'number' ? previous.seconds : 0 };
 }

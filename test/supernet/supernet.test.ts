@@ -202,6 +202,10 @@ describe('trainSupernet', () => {
     } });
     expect(() => trainSupernet(crashed, train, norm, crash)).toThrow('simulated crash');
     crashed.dispose();
+    const atCheckpoint = Supernet.load(dir);
+    const recordedSeconds = (atCheckpoint.meta.checkpoint as { seconds: number }).seconds;
+    atCheckpoint.supernet.dispose();
+    expect(recordedSeconds).toBeGreaterThan(0);
 
     // a new process: a fresh supernet (another init seed, to prove the weights come from the checkpoint)
     const resumed = Supernet.create(SMOKE_SPACE, 99);
@@ -209,6 +213,9 @@ describe('trainSupernet', () => {
     const report = trainSupernet(resumed, train, norm, options({ checkpointDir: dir, checkpointEvery: 4, onStep: ({ step }) => steps.push(step) }));
     expect(report.resumedAt).toBe(4);
     expect(steps).toEqual([4, 5, 6, 7]);
+    // training time adds up over the two runs: the resumed report includes what the checkpoint recorded
+    expect(report.seconds).toBeGreaterThan(recordedSeconds);
+    expect(uninterrupted.seconds).toBeGreaterThan(0);
     expect(maxWeightDiff(straight, resumed)).toBeLessThanOrEqual(1e-6);
     // the last checkpoint is the finished run: loading it gives the final weights
     const { supernet: final, meta } = Supernet.load(dir);
@@ -271,7 +278,7 @@ describe('trainSupernet', () => {
     const report = trainSupernet(supernet, train, norm, options({ steps: 4, sample: (step) => (step < 2 ? SEP : MIXED), onStep: ({ step, loss }) => seen.push({ step, loss }) }));
     expect(seen.map((s) => s.step)).toEqual([0, 1, 2, 3]);
     expect(seen.every((s) => Number.isFinite(s.loss) && s.loss > 0)).toBe(true);
-    expect(report).toEqual({ steps: 4, resumedAt: 0, pathsTrained: 2, finalLoss: expect.closeTo(seen.reduce((a, s) => a + s.loss, 0) / 4, 10) });
+    expect(report).toEqual({ steps: 4, resumedAt: 0, pathsTrained: 2, finalLoss: expect.closeTo(seen.reduce((a, s) => a + s.loss, 0) / 4, 10), seconds: expect.any(Number) });
     supernet.dispose();
   });
 
