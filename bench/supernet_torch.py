@@ -10,7 +10,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from torch_timing import time_step_and_evaluation
+from torch_timing import add_arguments, loss_on_saved_batch, one_thread, time_step_and_evaluation
 
 KERNEL = {'sep3': 3, 'sep5': 5, 'sep7': 7}
 
@@ -126,24 +126,14 @@ def main():
     parser.add_argument('--stem', required=True, help='JSON: imageChannels, imageSize, channels, stride, classes')
     parser.add_argument('--layers', required=True, help="JSON: the space's LayerShape list")
     parser.add_argument('--arch', required=True, help='blocks joined by -')
-    parser.add_argument('--batch', type=int, default=64)
-    parser.add_argument('--steps', type=int, default=20)
-    parser.add_argument('--calibration', type=int, default=512)
-    parser.add_argument('--evaluation', type=int, default=1000)
-    parser.add_argument('--repeats', type=int, default=3)
-    parser.add_argument('--weights')
+    add_arguments(parser)
     args = parser.parse_args()
-    torch.set_num_threads(1)
-    torch.manual_seed(0)
+    out = one_thread()
     stem, layers, arch = json.loads(args.stem), json.loads(args.layers), args.arch.split('-')
     net = Network(stem, layers, arch)
-    out = {'threads': torch.get_num_threads(), 'torch': torch.__version__}
     if args.weights:
         load_weights(net, args.weights, arch)
-        batch = json.load(open(os.path.join(args.weights, 'batch.json')))
-        x = torch.tensor(batch['x'], dtype=torch.float32).reshape(batch['shape']).permute(0, 3, 1, 2).contiguous()
-        net.train()
-        out['loss'] = float(F.cross_entropy(net(x), torch.tensor(batch['labels'])).item())
+        out['loss'] = loss_on_saved_batch(net, args.weights)
     out.update(time_step_and_evaluation(net, stem['imageChannels'], stem['imageSize'], stem['classes'], args))
     print(json.dumps(out))
 

@@ -1,10 +1,34 @@
 # What the PyTorch side of the supernet benchmarks times, shared by supernet_torch.py and
 # nb201_supernet_torch.py: a single-path SGD step (the workbook's optimiser: Nesterov momentum 0.9,
 # weight decay 4e-5) and an inherited-weight evaluation with batch-norm recalibration, on random images.
-import time
+import json, os, time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+
+def add_arguments(parser):
+    """The options both benchmark twins take besides their network's."""
+    parser.add_argument('--batch', type=int, default=64)
+    parser.add_argument('--steps', type=int, default=20)
+    parser.add_argument('--calibration', type=int, default=512)
+    parser.add_argument('--evaluation', type=int, default=1000)
+    parser.add_argument('--repeats', type=int, default=3)
+    parser.add_argument('--weights', help="a folder with the workbook's saved weights and batch.json")
+
+
+def one_thread():
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    return {'threads': torch.get_num_threads(), 'torch': torch.__version__}
+
+
+def loss_on_saved_batch(net, directory):
+    """Cross-entropy of the batch the bench wrote (NHWC) in train mode, for the equal-loss check."""
+    batch = json.load(open(os.path.join(directory, 'batch.json')))
+    x = torch.tensor(batch['x'], dtype=torch.float32).reshape(batch['shape']).permute(0, 3, 1, 2).contiguous()
+    net.train()
+    return float(F.cross_entropy(net(x), torch.tensor(batch['labels'])).item())
 
 
 def median(values):
