@@ -1,9 +1,10 @@
-// Train-mode batch norm as a kernel of TF.js's wasm backend, computed in TypeScript straight on the
-// backend's heap: no copies out of it and back, no per-call arrays for the garbage collector, and one
-// kernel for the three gradients. The forward pass also returns the batch's mean and (biased)
+// Train-mode batch norm as a kernel of TF.js's wasm backend, computed by WebAssembly SIMD code
+// (wasm/assembly/batch-norm.ts) straight on the backend's heap: no copies out of it and back, no
+// per-call arrays for the garbage collector, and one kernel for the three gradients. The forward pass also returns the batch's mean and (biased)
 // variance, which recalibration records and the gradient reuses. NHWC, normalised over N, H, W.
 import * as tf from '@tensorflow/tfjs';
-import type { KernelArgs, WasmHeapBackend } from './wasm-conv-gradients';
+import { heapAddress, heapModule, type WasmHeap } from './heap-module';
+import type { KernelArgs } from './wasm-conv-gradients';
 
 /** Kernel names (prefixed: they are this workbook's, not TF.js's). */
 export const BATCH_NORM_TRAIN = 'DnasBatchNormTrain';
@@ -43,89 +44,37 @@ export function batchNormTrain(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tens
   return { y: y as tf.Tensor4D, mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D };
 }
 
-function forward({ inputs, backend, attrs = {} }: KernelArgs): tf.TensorInfo[] {
-  const wasm = backend as WasmHeapBackend;
-  const { x, gamma, beta } = inputs;
-  const epsilon = attrs.epsilon as number;
-  const c = gamma.shape[0];
-  const yInfo = wasm.makeOutput(x.shape, 'float32');
-  const meanInfo = wasm.makeOutput([c], 'float32');
-  const varianceInfo = wasm.makeOutput([c], 'float32');
-  // Views after every makeOutput: allocating may grow the heap and detach earlier views.
-  const xs = wasm.typedArrayFromHeap(x);
-  const g = wasm.typedArrayFromHeap(gamma);
-  const b = wasm.typedArrayFromHeap(beta);
-  const y = wasm.typedArrayFromHeap(yInfo);
-  const mean = wasm.typedArrayFromHeap(meanInfo);
-  const variance = wasm.typedArrayFromHeap(varianceInfo);
-  const n = xs.length;
-  const m = n / c;
-  // Sums in float64: a float32 running sum over 10^5 values loses digits the variance needs.
-  const sum = new Float64Array(c);
-  for (let base = 0; base < n; base += c) for (let k = 0; k < c; k++) sum[k] += xs[base + k];
-  for (let k = 0; k < c; k++) mean[k] = sum[k] / m;
-  sum.fill(0);
-  for (let base = 0; base < n; base += c) {
-    for (let k = 0; k < c; k++) {
-      const d = xs[base + k] - mean[k];
-      sum[k] += d * d;
-    }
-  }
-  const scale = new Float32Array(c);
-  const shift = new Float32Array(c);
-  for (let k = 0; k < c; k++) {
-    variance[k] = sum[k] / m;
-    scale[k] = g[k] / Math.sqrt(variance[k] + epsilon);
-    shift[k] = b[k] - mean[k] * scale[k];
-  }
-  for (let base = 0; base < n; base += c) for (let k = 0; k < c; k++) y[base + k] = xs[base + k] * scale[k] + shift[k];
-  return [yInfo, meanInfo, varianceInfo];
+/** The exports of wasm/batch-norm.wasm (wasm/assembly/batch-norm.ts): byte addresses, counts, ε. */
+interface BatchNormModule {
+  batchNormTrain(x: number, gamma: number, beta: number, y: number, mean: number, variance: number, m: number, c: number, epsilon: number): void;
+  batchNormTrainGrad(dy: number, x: number, gamma: number, mean: number, variance: number, dx: number, dGamma: number, dBeta: number, m: number, c: number, epsilon: number): void;
 }
 
-/**
- * dx = (γ/σ)·(dy − mean(dy) − x̂·mean(dy·x̂)), dγ = Σ dy·x̂, dβ = Σ dy, with x̂ = (x − μ)/σ recomputed
- * from x and the saved statistics (cheaper than keeping x̂ alive between the passes).
- */
-function backward({ inputs, backend, attrs = {} }: KernelArgs): tf.TensorInfo[] {
-  const wasm = backend as WasmHeapBackend;
-  const { dy, x, gamma, mean, variance } = inputs;
-  const epsilon = attrs.epsilon as number;
+function forward({ inputs, backend, attrs = {} }: KernelArgs): tf.TensorInfo[] {
+  const heap = backend as WasmHeap;
+  const { x, gamma, beta } = inputs;
   const c = gamma.shape[0];
-  const dxInfo = wasm.makeOutput(x.shape, 'float32');
-  const dGammaInfo = wasm.makeOutput([c], 'float32');
-  const dBetaInfo = wasm.makeOutput([c], 'float32');
-  const dys = wasm.typedArrayFromHeap(dy);
-  const xs = wasm.typedArrayFromHeap(x);
-  const g = wasm.typedArrayFromHeap(gamma);
-  const mu = wasm.typedArrayFromHeap(mean);
-  const v = wasm.typedArrayFromHeap(variance);
-  const dx = wasm.typedArrayFromHeap(dxInfo);
-  const dGamma = wasm.typedArrayFromHeap(dGammaInfo);
-  const dBeta = wasm.typedArrayFromHeap(dBetaInfo);
-  const n = xs.length;
-  const m = n / c;
-  const invStd = new Float32Array(c);
-  for (let k = 0; k < c; k++) invStd[k] = 1 / Math.sqrt(v[k] + epsilon);
-  const sumDy = new Float64Array(c);
-  const sumDyXhat = new Float64Array(c);
-  for (let base = 0; base < n; base += c) {
-    for (let k = 0; k < c; k++) {
-      const d = dys[base + k];
-      sumDy[k] += d;
-      sumDyXhat[k] += d * (xs[base + k] - mu[k]) * invStd[k];
-    }
-  }
-  // dx = a·dy − t·(x − μ) + d per channel, the constants of each channel computed once.
-  const a = new Float32Array(c);
-  const t = new Float32Array(c);
-  const d0 = new Float32Array(c);
-  for (let k = 0; k < c; k++) {
-    dGamma[k] = sumDyXhat[k];
-    dBeta[k] = sumDy[k];
-    a[k] = g[k] * invStd[k];
-    t[k] = (a[k] * invStd[k] * sumDyXhat[k]) / m;
-    d0[k] = (-a[k] * sumDy[k]) / m;
-  }
-  for (let base = 0; base < n; base += c) for (let k = 0; k < c; k++) dx[base + k] = a[k] * dys[base + k] - t[k] * (xs[base + k] - mu[k]) + d0[k];
-  return [dxInfo, dGammaInfo, dBetaInfo];
+  const y = heap.makeOutput(x.shape, 'float32');
+  const mean = heap.makeOutput([c], 'float32');
+  const variance = heap.makeOutput([c], 'float32');
+  const at = (info: tf.TensorInfo) => heapAddress(heap, info);
+  heapModule<BatchNormModule>(heap, 'batch-norm').batchNormTrain(at(x), at(gamma), at(beta), at(y), at(mean), at(variance), sizeOf(x) / c, c, attrs.epsilon as number);
+  return [y, mean, variance];
+}
+
+/** dx, dγ and dβ from dy, x and the saved statistics (x̂ is recomputed, not kept alive between the passes). */
+function backward({ inputs, backend, attrs = {} }: KernelArgs): tf.TensorInfo[] {
+  const heap = backend as WasmHeap;
+  const { dy, x, gamma, mean, variance } = inputs;
+  const c = gamma.shape[0];
+  const dx = heap.makeOutput(x.shape, 'float32');
+  const dGamma = heap.makeOutput([c], 'float32');
+  const dBeta = heap.makeOutput([c], 'float32');
+  const at = (info: tf.TensorInfo) => heapAddress(heap, info);
+  heapModule<BatchNormModule>(heap, 'batch-norm').batchNormTrainGrad(at(dy), at(x), at(gamma), at(mean), at(variance), at(dx), at(dGamma), at(dBeta), sizeOf(x) / c, c, attrs.epsilon as number);
+  return [dx, dGamma, dBeta];
+}
+
+function sizeOf(info: tf.TensorInfo): number {
+  return info.shape.reduce((a, b) => a * b, 1);
 }
