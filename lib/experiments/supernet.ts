@@ -198,7 +198,10 @@ const DONE_FILE = 'trained.json';
 export function trainedSupernet<C extends SupernetConfig = SupernetSpaceConfig>(splits: ImageSplits, options: TrainedSupernetOptions<C>): TrainedSupernet<NetOf<C>> {
   // VAENAS's weights also depend on the images that rank its draws; uniform keys stay as they were.
   const ranking = options.sampling.kind === 'vaenas' && options.rankingData !== undefined ? { ranking: evaluationIdentity(options.rankingData) } : {};
-  const keyConfig = { format: 'dnas-supernet-run', version: 1, config: options.config, steps: options.steps, batchSize: options.batchSize, learningRate: options.learningRate, seed: options.seed, sampling: options.sampling, data: splitsIdentity(splits), ...ranking };
+  // Version 2 of NAS-Bench-201 supernets: trained with the true gradient of 'same' average pooling
+  // (supernet/avg-pool.ts); version-1 weights were trained with TF.js's, wrong at image borders.
+  const version = isNb201Config(options.config) ? 2 : 1;
+  const keyConfig = { format: 'dnas-supernet-run', version, config: options.config, steps: options.steps, batchSize: options.batchSize, learningRate: options.learningRate, seed: options.seed, sampling: options.sampling, data: splitsIdentity(splits), ...ranking };
   const key = createHash('sha256').update(JSON.stringify(keyConfig)).digest('hex').slice(0, 16);
   const dir = options.cache === false ? null : join(cacheRoot(options.cacheDir), 'supernets', key);
   const file = isNb201Config(options.config) ? NB201_SUPERNET_FILE : SUPERNET_FILE;

@@ -7,6 +7,7 @@ import { NB201_EDGES, parseNb201Cell, type Nb201Cell } from '../spaces/nasbench2
 import { nasbench201SearchSpace } from '../spaces/nasbench201/search-space';
 import type { SearchSpace } from '../spaces/search-space';
 import { initialValues } from './blocks';
+import { avgPool } from './avg-pool';
 import { conv2dFast } from './fast-conv';
 import { NB201_STAGES, walkNetwork, type ComputingOp, type NetworkAlgebra } from './nb201-network';
 import { batchNorm, pointwise, type NormMode } from './ops';
@@ -183,7 +184,7 @@ function tensorAlgebra(weights: ReadonlyMap<string, tf.Variable>, config: Nb201S
     stem: () => bn(conv2dFast(x, w('stem.conv') as tf.Tensor4D, 1, 1), 'stem'),
     edge(op: ComputingOp, prefix, stage, input) {
       if (op === 'skip_connect') return input;
-      if (op === 'avg_pool_3x3') return input === null ? null : tf.avgPool(input, 3, 1, 'same');
+      if (op === 'avg_pool_3x3') return input === null ? null : avgPool(input, 3, 1, 'same');
       return reluConvBn(input ?? zeros(stage), `${prefix}.${CONV_NAME[op]}`, 1);
     },
     sum: (terms) => (terms.length === 1 ? terms[0] : (tf.addN(terms) as tf.Tensor4D)),
@@ -191,7 +192,7 @@ function tensorAlgebra(weights: ReadonlyMap<string, tf.Variable>, config: Nb201S
       const from = input ?? zeros(stage - 1);
       const a = reluConvBn(from, `r${stage}.a`, 2);
       const b = reluConvBn(a, `r${stage}.b`, 1);
-      const shortcut = pointwise(tf.avgPool(from, 2, 2, 'valid'), w(`r${stage}.short.w`) as tf.Tensor2D);
+      const shortcut = pointwise(avgPool(from, 2, 2, 'valid'), w(`r${stage}.short.w`) as tf.Tensor2D);
       return tf.add(b, shortcut);
     },
     head(input) {
