@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { softmaxCrossEntropy } from '../controller/fast-ops';
 import { Rng, type Seed } from '../random';
 import { makeBatch, stepIndices, type LabelledImages, type Normalisation } from './batches';
+import { nesterovStep } from './nesterov-step';
 import { readTensorMap, writeTensorMap } from './tensor-file';
 import type { Architecture } from './space';
 import type { WeightSharingNet } from './weight-sharing';
@@ -107,17 +108,15 @@ function trainStep<A>(supernet: WeightSharingNet<A>, momentum: Map<string, tf.Va
       const { value, grads } = tf.variableGrads(() => softmaxCrossEntropy(supernet.forward(arch, x, { kind: 'batch' }), labels), vars);
       ids.forEach((id, i) => {
         const v = vars[i];
-        let g: tf.Tensor = grads[v.name];
-        if (hp.wd > 0 && !id.endsWith('gamma') && !id.endsWith('beta') && !id.endsWith('bias')) g = tf.add(g, tf.mul(v, hp.wd));
         let m = momentum.get(id);
         if (m === undefined) {
           m = tf.variable(tf.zerosLike(v), false);
           momentum.set(id, m);
         }
-        const next = tf.add(tf.mul(m, hp.mu), g);
-        m.assign(next);
-        // Nesterov: v ← v − lr·(g + μ·m).
-        v.assign(tf.sub(v, tf.mul(tf.add(g, tf.mul(next, hp.mu)), hp.lr)));
+        const decay = hp.wd > 0 && !id.endsWith('gamma') && !id.endsWith('beta') && !id.endsWith('bias');
+        const [vNext, mNext] = nesterovStep(v, grads[v.name], m, { ...hp, decay });
+        m.assign(mNext);
+        v.assign(vNext);
       });
       return value.dataSync()[0];
     });
