@@ -8,15 +8,25 @@ import { join } from 'node:path';
 /** The folder of the compiled kernels. */
 export const WASM_DIR = join(__dirname, 'wasm');
 
+/**
+ * The part of the WebAssembly API used here, declared locally: tslab compiles notebooks without the
+ * DOM library that declares it. A memory is only passed through, so it stays opaque.
+ */
+interface WebAssemblyApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: Record<string, Record<string, object>>) => { readonly exports: object };
+}
+const WASM_API = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+
 /** What a kernel needs of the wasm backend: its memory, and where a tensor lies in it. */
 export interface WasmHeap {
-  readonly wasm: { readonly asm: { readonly memory: WebAssembly.Memory } };
+  readonly wasm: { readonly asm: { readonly memory: object } };
   makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
   getMemoryOffset(dataId: tf.DataId): number;
 }
 
-const compiled = new Map<string, WebAssembly.Module>();
-const instances = new WeakMap<WebAssembly.Memory, Map<string, WebAssembly.Exports>>();
+const compiled = new Map<string, object>();
+const instances = new WeakMap<object, Map<string, object>>();
 
 /**
  * The exports of kernel module `name` (`wasm/<name>.wasm`) instantiated on `backend`'s memory,
@@ -32,18 +42,18 @@ export function heapModule<T>(backend: WasmHeap, name: string): T {
   }
   let exports = modules.get(name);
   if (exports === undefined) {
-    exports = new WebAssembly.Instance(compiledModule(name), { env: { memory } }).exports;
+    exports = new WASM_API.Instance(compiledModule(name), { env: { memory } }).exports;
     modules.set(name, exports);
   }
   return exports as T;
 }
 
-function compiledModule(name: string): WebAssembly.Module {
+function compiledModule(name: string): object {
   let module = compiled.get(name);
   if (module === undefined) {
     const file = join(WASM_DIR, `${name}.wasm`);
     if (!existsSync(file)) throw new Error(`WebAssembly kernel ${file} is missing: build it with \`npx tsx cli/build-wasm.ts\``);
-    module = new WebAssembly.Module(readFileSync(file));
+    module = new WASM_API.Module(readFileSync(file));
     compiled.set(name, module);
   }
   return module;

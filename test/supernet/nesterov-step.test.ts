@@ -22,7 +22,8 @@ function draw(shape: number[], seed: number): Float32Array {
 }
 
 function step(fn: typeof nesterovStep, shape: number[], s: NesterovSettings, values: Float32Array[]): Uint32Array[] {
-  return tf.tidy(() => fn(...(values.map((a) => tf.tensor(a, shape)) as [tf.Tensor, tf.Tensor, tf.Tensor]), s).map((t) => new Uint32Array(Float32Array.from(t.dataSync() as Float32Array).buffer)));
+  const results = tf.tidy(() => fn(...(values.map((a) => tf.tensor(a, shape)) as [tf.Tensor, tf.Tensor, tf.Tensor]), s).map((t) => Float32Array.from(t.dataSync() as Float32Array)));
+  return results.map((r) => new Uint32Array(r.buffer));
 }
 
 describe('nesterovStep', () => {
