@@ -7,6 +7,7 @@ import { softmaxCrossEntropy } from '../controller/fast-ops';
 import { Rng, type Seed } from '../random';
 import { makeBatch, stepIndices, type LabelledImages, type Normalisation } from './batches';
 import { nesterovStep } from './nesterov-step';
+import { shareIdentityOnWasm } from './shared-identity';
 import { readTensorMap, writeTensorMap } from './tensor-file';
 import type { Architecture } from './space';
 import type { WeightSharingNet } from './weight-sharing';
@@ -67,6 +68,7 @@ export function trainSupernet<A>(supernet: WeightSharingNet<A>, data: LabelledIm
   const wd = options.weightDecay ?? 4e-5;
   const every = options.checkpointEvery ?? 200;
   const settings = { steps, batchSize, learningRate: peak, momentum: mu, weightDecay: wd, seed: String(seed), data: data.name, images: data.count };
+  shareIdentityOnWasm();
   const momentum = new Map<string, tf.Variable>();
   const started = Date.now();
   let start = 0;
