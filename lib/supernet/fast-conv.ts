@@ -3,6 +3,8 @@
 // (stride-dilated) dL/dy with the flipped, transposed filter; dL/dW is the convolution of the
 // input, batch moved to channels, with dL/dy as the filter (dilated by the stride).
 import * as tf from '@tensorflow/tfjs';
+import type { WasmHeap } from './heap-module';
+import type { KernelArgs } from './wasm-conv-gradients';
 
 /**
  * conv2d(x, w) with stride `stride` and symmetric zero padding `pad` (PyTorch's convention), NHWC,
@@ -44,8 +46,7 @@ function inputGradient(dy: tf.Tensor4D, w: tf.Tensor4D, xShape: number[], stride
   const [left, right] = fit(dilated.shape[2], inW);
   if (bottom < 0 || right < 0) dilated = tf.slice(dilated, [0, 0, 0, 0], [n, dilated.shape[1] + Math.min(0, bottom), dilated.shape[2] + Math.min(0, right), cout]);
   const padded = tf.pad(dilated, [[0, 0], [top, Math.max(0, bottom)], [left, Math.max(0, right)], [0, 0]]);
-  const flipped = tf.transpose(tf.reverse(w, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
-  return tf.conv2d(padded, flipped, 1, 'valid');
+  return tf.conv2d(padded, flippedFilter(w), 1, 'valid');
 }
 
 /**
@@ -61,4 +62,40 @@ function filterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, k: number, stride: numb
   const full = tf.conv2d(images, tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D, 1, 'valid', 'NHWC', stride);
   const cropped = full.shape[1] === k && full.shape[2] === k ? full : tf.slice(full, [0, 0, 0, 0], [cin, k, k, cout]);
   return tf.transpose(cropped, [1, 2, 0, 3]);
+}
+
+/** Kernel name of the filter flip on wasm (prefixed: it is this workbook's, not TF.js's). */
+export const FLIPPED_FILTER = 'DnasFlippedFilter';
+
+let registered = false;
+
+/**
+ * The input gradient's filter: w′[kh, kw, co, ci] = w[k−1−kh, k−1−kw, ci, co] (rotated 180°, in and
+ * out channels swapped). On wasm one pass over the heap instead of TF.js's reverse then transpose;
+ * the same values either way. @param w [k, k, cin, cout]. @returns [k, k, cout, cin].
+ */
+export function flippedFilter(w: tf.Tensor4D): tf.Tensor4D {
+  if (tf.getBackend() !== 'wasm') return tf.transpose(tf.reverse(w, [0, 1]), [0, 1, 3, 2]);
+  if (!registered) {
+    registered = true;
+    tf.registerKernel({ kernelName: FLIPPED_FILTER, backendName: 'wasm', kernelFunc: wasmFlippedFilter as unknown as tf.KernelFunc });
+  }
+  return tf.engine().runKernel(FLIPPED_FILTER, { w }) as tf.Tensor4D;
+}
+
+function wasmFlippedFilter({ inputs, backend }: KernelArgs): tf.TensorInfo {
+  const heap = backend as WasmHeap & { typedArrayFromHeap(info: tf.TensorInfo): Float32Array };
+  const [kh, kw, ci, co] = inputs.w.shape;
+  const out = heap.makeOutput([kh, kw, co, ci], 'float32');
+  // Views after makeOutput: allocating may grow the heap and detach earlier views.
+  const src = heap.typedArrayFromHeap(inputs.w);
+  const dst = heap.typedArrayFromHeap(out);
+  for (let h = 0; h < kh; h++) {
+    for (let w = 0; w < kw; w++) {
+      const from = ((kh - 1 - h) * kw + (kw - 1 - w)) * ci * co;
+      const to = (h * kw + w) * co * ci;
+      for (let i = 0; i < ci; i++) for (let o = 0; o < co; o++) dst[to + o * ci + i] = src[from + i * co + o];
+    }
+  }
+  return out;
 }

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../lib/backend';
 import { Rng } from '../../lib/random';
-import { conv2dFast } from '../../lib/supernet/fast-conv';
+import { conv2dFast, flippedFilter } from '../../lib/supernet/fast-conv';
 import { registerWasmConvGradients } from '../../lib/supernet/wasm-conv-gradients';
 import { onCpu, relativeError } from './cpu-reference';
 
@@ -74,6 +74,18 @@ describe('conv2dFast', () => {
     const second = run((x, w) => conv2dFast(x, w, c.stride, c.pad), c.x, c.w, 'leak');
     expect(tf.memory().numTensors).toBe(before);
     expect(second).toEqual(first);
+  });
+
+  it("flips a filter on wasm exactly as TF.js's reverse then transpose, for square and 1×1 filters with unequal channels", () => {
+    for (const shape of [[3, 3, 5, 7], [1, 1, 2, 3], [5, 5, 4, 1]] as Shape4[]) {
+      const [ours, theirs] = tf.tidy(() => {
+        const w = seeded(`flip/${shape}`, shape) as tf.Tensor4D;
+        const flipped = flippedFilter(w);
+        expect(flipped.shape).toEqual([shape[0], shape[1], shape[3], shape[2]]);
+        return [flipped.dataSync(), tf.transpose(tf.reverse(w, [0, 1]), [0, 1, 3, 2]).dataSync()].map((a) => Array.from(a));
+      });
+      expect(ours).toEqual(theirs);
+    }
   });
 
   it('refuses a non-square filter, a stride below 1 and a pad outside 0..k−1, naming the value', () => {
