@@ -107,11 +107,15 @@ function msPerEvaluation(config: Nb201SupernetConfig, cellText: string, data: La
 /**
  * Forward + both gradients of one 3×3 convolution (pad 1), median ms: conv2dFast (gradients as
  * XNNPACK convolutions) against tf.conv2d, whose wasm gradients are the JavaScript-loop filter
- * kernel of wasm-conv-gradients.ts and the backend's own input-gradient loop. Shapes of the proxy network.
+ * kernel of wasm-conv-gradients.ts and the backend's own input-gradient loop, and against PyTorch
+ * (timed before and after, averaged): the part of the step's ratio that convolutions alone set.
+ * Shapes of the proxy network.
  */
 function convGradientRows(repeats: number): Record<string, unknown>[] {
   const shapes: [[number, number, number, number], number, number][] = [[[BATCH, 16, 16, 16], 16, 1], [[BATCH, 8, 8, 32], 32, 1], [[BATCH, 4, 4, 64], 64, 1], [[BATCH, 16, 16, 16], 32, 2], [[BATCH, 8, 8, 32], 64, 2]];
-  return shapes.map(([xShape, cout, stride]) => {
+  const torchMs = () => torchConvolutions(shapes, repeats);
+  const before = torchMs();
+  const rows = shapes.map(([xShape, cout, stride]) => {
     const x = tf.randomNormal(xShape, 0, 1, 'float32', 1) as tf.Tensor4D;
     const w = tf.randomNormal([3, 3, xShape[3], cout], 0, 0.1, 'float32', 2) as tf.Tensor4D;
     const time = (conv: (a: tf.Tensor4D, b: tf.Tensor4D) => tf.Tensor4D): number => {
@@ -132,6 +136,18 @@ function convGradientRows(repeats: number): Record<string, unknown>[] {
     tf.dispose([x, w]);
     return { x: xShape, cout, stride, msConv2dFast: fast, msLoopKernels: loops, ratio: fast / loops };
   });
+  const after = torchMs();
+  return rows.map((row, i) => {
+    const torchConv = (before[i] + after[i]) / 2;
+    return { ...row, msTorch: torchConv, ratioToTorch: row.msConv2dFast / torchConv };
+  });
+}
+
+/** PyTorch's median ms for the same convolutions, forward and both gradients (bench/conv_torch.py, one thread). */
+function torchConvolutions(shapes: [number[], number, number][], repeats: number): number[] {
+  const script = join(__dirname, 'conv_torch.py');
+  const out = execFileSync('/usr/bin/python3', [script, '--shapes', JSON.stringify(shapes), '--repeats', String(repeats)], { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' } });
+  return (JSON.parse(out.trim().split('\n').pop()!) as { ms: number[] }).ms;
 }
 
 /** Run the benchmark: for each cell, equal losses first, then PyTorch, the workbook, PyTorch again (averaged). */
