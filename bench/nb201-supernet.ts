@@ -86,6 +86,33 @@ function msPerStep(config: Nb201SupernetConfig, cellText: string, data: Labelled
   return median(stamps.slice(warmup).map((t, i) => t - stamps[warmup - 1 + i]));
 }
 
+/**
+ * Where one training step's kernel time goes (tf.profile of a forward pass, the gradients and the
+ * optimiser step, after warm-up): ms and share per kernel, largest first, and the convolutions' share.
+ */
+async function profileStep(config: Nb201SupernetConfig, cellText: string, data: LabelledImages, norm: Normalisation): Promise<Record<string, unknown>> {
+  const net = Nb201Supernet.create(config, 'bench-profile');
+  const cell = parseNb201Cell(cellText);
+  const step = (steps: number) => trainSupernet(net, data, norm, { steps, seed: 'bench', batchSize: BATCH, sample: () => cell });
+  try {
+    step(3);
+    const profile = await tf.profile(() => {
+      step(1);
+    });
+    const byKernel = new Map<string, number>();
+    for (const k of profile.kernels) {
+      // Only registered kernels: a customGrad's forward or a tidy scope also shows, holding kernels counted already.
+      if (tf.getKernel(k.name, tf.getBackend()) === undefined || typeof k.kernelTimeMs !== 'number') continue;
+      byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + k.kernelTimeMs);
+    }
+    const total = [...byKernel.values()].reduce((a, b) => a + b, 0);
+    const kernels = [...byKernel.entries()].sort((a, b) => b[1] - a[1]).map(([kernel, ms]) => ({ kernel, ms, share: ms / total }));
+    return { cell: 'typical', kernelMs: total, convolutionShare: (byKernel.get('Conv2D') ?? 0) / total, kernels: kernels.slice(0, 12) };
+  } finally {
+    net.dispose();
+  }
+}
+
 /** Median ms per inherited-weight evaluation (BN recalibration on 512 images, accuracy on 1,000). */
 function msPerEvaluation(config: Nb201SupernetConfig, cellText: string, data: LabelledImages, norm: Normalisation, repeats: number): number {
   const net = Nb201Supernet.create(config, 'bench-eval');
@@ -175,8 +202,9 @@ export async function benchNb201Supernet(options: Nb201SupernetBenchOptions = {}
       torch: before.torch, torchThreads: before.threads,
     };
   });
+  const stepProfile = await profileStep(config, CELLS.typical, data, norm);
   const convGradients = convGradientRows(options.quick ? 2 : 7);
-  return { backend, config, batch: BATCH, calibration: CALIBRATION, evaluation: EVALUATION, cpus: cpus().length, loadavg: loadavg(), rows, convGradients };
+  return { backend, config, batch: BATCH, calibration: CALIBRATION, evaluation: EVALUATION, cpus: cpus().length, loadavg: loadavg(), rows, stepProfile, convGradients };
 }
 
 if (require.main === module) {
