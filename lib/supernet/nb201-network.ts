@@ -18,8 +18,8 @@ export type ComputingOp = Exclude<Nb201Op, 'none'>;
 export interface NetworkAlgebra<V, H = V> {
   /** The stem (3×3 conv, batch norm) on the input images. */
   stem(): V;
-  /** Edge op `op` of the cell at `stage` (weights under `prefix`, e.g. `s0c1.e3`) on a node's value. */
-  edge(op: ComputingOp, prefix: string, stage: number, input: V | null): V | null;
+  /** Edge op `op` on edge `edgeIndex` of the cell at `stage` (weights under `prefix`, e.g. `s0c1.e3`) on a node's value. */
+  edge(op: ComputingOp, prefix: string, stage: number, input: V | null, edgeIndex: number): V | null;
   /** The sum of a node's incoming edges (at least one term). */
   sum(terms: V[]): V;
   /** The residual reduction block before `stage` (1 or 2), weights under `r<stage>`. */
@@ -52,7 +52,7 @@ export function walkCell<V>(cell: Nb201Cell, prefix: string, stage: number, inpu
       NB201_EDGES.forEach(([from, to], e) => {
         const op = cell.ops[e];
         if (to !== node || op === 'none') return;
-        const value = algebra.edge(op, `${prefix}.e${e}`, stage, nodes[from]);
+        const value = algebra.edge(op, `${prefix}.e${e}`, stage, nodes[from], e);
         if (value !== null) terms.push(value);
       });
     }

@@ -84,14 +84,19 @@ export class Nb201Supernet implements WeightSharingNet<Nb201Cell> {
     return [...ids];
   }
 
-  /** Logits of `cell`'s network on x [N, size, size, channels]. @throws for a cell outside the space or x of another shape. */
-  forward(cell: Nb201Cell, x: tf.Tensor4D, mode: NormMode): tf.Tensor2D {
+  /**
+   * Logits of `cell`'s network on x [N, size, size, channels]. `edgeScales` [6], when given, multiplies
+   * each edge's output in every cell (gradient-based search passes its architecture weights' scales).
+   * @throws for a cell outside the space, x of another shape or scales of another length.
+   */
+  forward(cell: Nb201Cell, x: tf.Tensor4D, mode: NormMode, edgeScales?: tf.Tensor1D): tf.Tensor2D {
     const key = this.space.key(cell);
     const { imageSize, imageChannels } = this.config;
     if (x.shape[1] !== imageSize || x.shape[2] !== imageSize || x.shape[3] !== imageChannels) {
       throw new RangeError(`supernet input must be [N, ${imageSize}, ${imageSize}, ${imageChannels}]: got [${x.shape}] (cell ${key})`);
     }
-    return walkNetwork(cell, this.config.cellsPerStage, tensorAlgebra(this.weights, this.config, x, mode));
+    if (edgeScales !== undefined && edgeScales.shape[0] !== NB201_EDGES.length) throw new RangeError(`edge scales must be [${NB201_EDGES.length}]: got [${edgeScales.shape}] (cell ${key})`);
+    return walkNetwork(cell, this.config.cellsPerStage, tensorAlgebra(this.weights, this.config, x, mode, edgeScales));
   }
 
   /** Total trainable values (every edge's every op). */
@@ -162,7 +167,7 @@ const weightIdAlgebra: NetworkAlgebra<ReadonlySet<string>> = {
  * so a stride-2 reduction sees the same pixels as NAS-Bench-201's; pooling is 3×3, stride 1,
  * averaging only real pixels (NAS-Bench-201's count_include_pad = False is TensorFlow's 'same').
  */
-function tensorAlgebra(weights: ReadonlyMap<string, tf.Variable>, config: Nb201SupernetConfig, x: tf.Tensor4D, mode: NormMode): NetworkAlgebra<tf.Tensor4D, tf.Tensor2D> {
+function tensorAlgebra(weights: ReadonlyMap<string, tf.Variable>, config: Nb201SupernetConfig, x: tf.Tensor4D, mode: NormMode, edgeScales?: tf.Tensor1D): NetworkAlgebra<tf.Tensor4D, tf.Tensor2D> {
   const batch = x.shape[0];
   const w = (id: string): tf.Tensor => {
     const t = weights.get(id);
@@ -180,12 +185,16 @@ function tensorAlgebra(weights: ReadonlyMap<string, tf.Variable>, config: Nb201S
     const y = kernel.rank === 2 ? pointwise(tf.relu(input), kernel as tf.Tensor2D) : conv2dFast(tf.relu(input), kernel as tf.Tensor4D, stride, 1);
     return bn(y, id);
   };
+  const edgeValue = (op: ComputingOp, prefix: string, stage: number, input: tf.Tensor4D | null): tf.Tensor4D | null => {
+    if (op === 'skip_connect') return input;
+    if (op === 'avg_pool_3x3') return input === null ? null : avgPool(input, 3, 1, 'same');
+    return reluConvBn(input ?? zeros(stage), `${prefix}.${CONV_NAME[op]}`, 1);
+  };
   return {
     stem: () => bn(conv2dFast(x, w('stem.conv') as tf.Tensor4D, 1, 1), 'stem'),
-    edge(op: ComputingOp, prefix, stage, input) {
-      if (op === 'skip_connect') return input;
-      if (op === 'avg_pool_3x3') return input === null ? null : avgPool(input, 3, 1, 'same');
-      return reluConvBn(input ?? zeros(stage), `${prefix}.${CONV_NAME[op]}`, 1);
+    edge(op: ComputingOp, prefix, stage, input, edgeIndex) {
+      const value = edgeValue(op, prefix, stage, input);
+      return value === null || edgeScales === undefined ? value : (tf.mul(value, tf.slice(edgeScales, [edgeIndex], [1])) as tf.Tensor4D);
     },
     sum: (terms) => (terms.length === 1 ? terms[0] : (tf.addN(terms) as tf.Tensor4D)),
     reduction(stage, input) {
