@@ -124,10 +124,10 @@ describe('ArchitectureWeights', () => {
         const scales = tf.tensor1d(chosenY(logits).map((y, e) => 1 + y - y0[e]));
         return softmaxCrossEntropy(net.forward(cell, x, { kind: 'batch' }, scales), labels).dataSync()[0];
       });
-      const ad = tf.tidy(() => {
+      const ad = Float64Array.from(tf.tidy(() => {
         const { grads } = tf.variableGrads(() => softmaxCrossEntropy(net.forward(cell, x, { kind: 'batch' }, a.edgeScales(choice, tau, noise)), labels), [a.logits]);
-        return Float64Array.from(grads[a.logits.name].dataSync());
-      });
+        return Float32Array.from(grads[a.logits.name].dataSync());
+      }));
       const h = 1e-2;
       const fd = Float64Array.from(base, (_, i) => {
         const plus = Float64Array.from(base);
