@@ -26,7 +26,7 @@ export class ArchitectureWeights {
     if (!Number.isInteger(ops) || ops < 2) throw new RangeError(`architecture weights need at least 2 operations per edge: got ${ops}`);
     const rng = new Rng(seed);
     const values = Float32Array.from({ length: edges * ops }, () => 1e-3 * rng.normal());
-    return new ArchitectureWeights(edges, ops, tf.variable(tf.tensor2d(values, [edges, ops]), true));
+    return new ArchitectureWeights(edges, ops, tf.tidy(() => tf.variable(tf.tensor2d(values, [edges, ops]), true)));
   }
 
   /** softmax(α) per edge, as plain numbers. */

@@ -33,6 +33,12 @@ export interface TrainOptions<A = Architecture> {
   readonly checkpointEvery?: number;
   /** Called after each step with the step's loss. */
   readonly onStep?: (info: { step: number; steps: number; loss: number; arch: A }) => void;
+  /**
+   * State trained alongside the weights (gradient-based search's architecture weights), saved into
+   * each checkpoint before the weights mark it done (`save(dir, step)`: the state after `step` steps),
+   * and restored with them on resume (`restore(dir, step)`), so a resumed run continues both.
+   */
+  readonly alongside?: { save(dir: string, step: number): void; restore(dir: string, step: number): void };
 }
 
 /** What training did. */
@@ -76,6 +82,7 @@ export function trainSupernet<A>(supernet: WeightSharingNet<A>, data: LabelledIm
   const saved = options.checkpointDir ? supernet.saved(options.checkpointDir) : null;
   if (options.checkpointDir && saved !== null) {
     ({ step: start, seconds: priorSeconds } = resume(supernet, momentum, options.checkpointDir, saved, settings));
+    options.alongside?.restore(options.checkpointDir, start);
   }
   const seconds = () => priorSeconds + (Date.now() - started) / 1000;
   const paths = new Set<string>();
@@ -92,6 +99,7 @@ export function trainSupernet<A>(supernet: WeightSharingNet<A>, data: LabelledIm
       if (recent.length > 100) recent.shift();
       options.onStep?.({ step, steps, loss, arch });
       if (options.checkpointDir && ((step + 1) % every === 0 || step + 1 === steps)) {
+        options.alongside?.save(options.checkpointDir, step + 1);
         checkpoint(supernet, momentum, options.checkpointDir, { ...settings, step: step + 1, seconds: seconds() });
       }
     }
