@@ -31,6 +31,7 @@ export { NB201_OPS, NB201_EDGES, parseNb201Cell, formatNb201Cell, nb201Cell, isD
 export { NB201_DATASETS, networkParams as nb201NetworkParams, networkFlopsM as nb201NetworkFlopsM, type Nb201Dataset } from './spaces/nasbench201/cost';
 export { encodeNb201Cell, decodeNb201Tokens, NB201_SEQUENCE_LENGTH, NB201_VOCAB_SIZE } from './spaces/nasbench201/encoding';
 export { nasbench201SearchSpace, NB201_SIZE } from './spaces/nasbench201/search-space';
+export { NB201_EDGE_CHOICES, type EdgeChoiceSpace } from './spaces/nasbench201/edge-choices';
 export { nb201CellAttributes, NB201_EDGE_ATTRIBUTE_NAMES, NB201_ATTRIBUTE_NAMES, NB201_PRIMARY_ATTRIBUTE_NAMES, type Nb201CellAttributes } from './spaces/nasbench201/attributes';
 export { cellAttributes, vertexLevels, CELL_ATTRIBUTE_NAMES, CELL_PRIMARY_ATTRIBUTE_NAMES, type CellAttributes, type PositionOp } from './spaces/nasbench101/attributes';
 
@@ -69,6 +70,8 @@ export { localSearch, LOCAL_SEARCH_DEFAULTS, type LocalSearchOptions } from './s
 export { bananasSearch, BANANAS_DEFAULTS, type BananasOptions } from './search/bananas';
 export { trainMlpEnsemble, oneHotFeatures, MLP_ENSEMBLE_DEFAULTS, type MlpEnsemble, type MlpEnsembleOptions } from './search/mlp-ensemble';
 export { controllerSearch, splitBudget, CONTROLLER_SEARCH_PRESETS, type ControllerSearchOptions } from './search/controller-search';
+export { ArchitectureWeights } from './search/architecture-weights';
+export { gradientSearch, type GradientSearchOptions, type GradientSearchData, type GradientSearchResult, type ArchitectureSnapshot, type PathSampler, type EdgeScaledNet } from './search/gradient-nas';
 export { runSeeds, type RunProgress } from './experiments/runner';
 export { startProgress, type Progress } from './report/progress';
 export { loadProblem, loadNasbench201Problem, PROBLEM_NAMES, NB201_PROBLEMS, type SearchProblem } from './experiments/problems';
@@ -132,4 +135,5 @@ export { runSupernetJobs, evaluateOnPool, type SupernetPoolOptions } from './exp
 export { finalVaeSampler, architectureOfKey, rankingSet, evolutionSizes, oneShotEvolution, rankAgreement, tauDifference, rankingScatterFigure, rankingVerdict, type VaenasSampling, type FinalVae, type FinalVaeRound, type FinalVaeOptions, type RankingSetOptions, type OneShotEvolutionOptions, type RankAgreement, type TauDifference, type RankingPoint } from './experiments/vaenas-oneshot';
 export { flopsBands, flopsBandsOf, inBand, bandLimit, oneShotSearchRuns, flopsLimitedAlgorithm, TABLE2_METHODS, DNAS_IMAGENET_LOSS_WEIGHTS, type FlopsBand, type OneShotRuns, type Table2Method } from './experiments/flops-bands';
 export { FLOPS_FIGURE_SCHEDULES, PAPER_TOLERANCE_FRACTION, labelledSubnets, labelledDraw, factorStudy, regionDraws, flopsLimitGrid, limitedSearchRuns, fig6Limit, limitedRunsOf, limitRows, methodsAcrossLimits, type FlopsFigureSchedule, type LabelledSubnets, type FactorStudy, type FactorStudyOptions, type RegionDraws, type FlopsLimitPoint, type LimitedRuns, type LimitedSearchOptions, type LimitRow, type MethodAcrossLimits } from './experiments/fig5-fig6';
+export { architectureDistributionFigure, type ArchitectureDistributionInput } from './report/figures/architecture-distribution';
 export { factorFlopsFigure, flopsLimitFigure, type FactorFlopsInput, type RegionSamples, type LimitSeries, type FlopsLimitFigureOptions } from './report/figures/flops';
