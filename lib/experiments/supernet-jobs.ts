@@ -1,11 +1,12 @@
 // The supernet notebooks' long jobs as plain data, so a pool of worker threads can run them on the
-// machine's cores: training a supernet, training a sub-network stand-alone, and one method's seeded
-// searches on a trained supernet. `runSupernetJob` runs one in the calling thread; the pool
+// machine's cores: training a supernet, training a sub-network stand-alone, one method's seeded
+// searches on a trained supernet, and one gradient-based search (which trains its own supernet). `runSupernetJob` runs one in the calling thread; the pool
 // (supernet-pool.ts) and its worker (supernet-worker.ts) only move jobs and results around.
 import type { ControllerSearchOptions } from '../search/controller-search';
 import type { FlopsLimit } from '../search/flops-limit';
 import type { Architecture, SupernetSpaceConfig } from '../supernet/space';
 import type { WeightSharingNet } from '../supernet/weight-sharing';
+import { gradientRun, type GradientRun, type GradientRunSettings } from './gradient-runs';
 import { inheritedAccuracies } from './nb201-oneshot';
 import { flopsLimitedAlgorithm, oneShotSearchRuns, type OneShotRuns, type Table2Method } from './flops-bands';
 import { searchEvaluationData, supernetEvaluator, trainedSupernet, trainStandalone, type ImageSplits, type NetOf, type StandaloneOptions, type StandaloneResult, type SupernetConfig, type TrainedSupernet, type TrainedSupernetOptions } from './supernet';
@@ -61,18 +62,25 @@ export interface SearchJob {
   readonly controllerOverrides?: Partial<ControllerSearchOptions>;
 }
 
+/** One gradient-based search, GDAS-style or VAENAS Algorithm 3, on a supernet of its own (`gradientRun`, cached). */
+export interface GradientJob {
+  readonly kind: 'gradient';
+  readonly settings: GradientRunSettings;
+}
+
 /** Any job of the pool. */
-export type SupernetPoolJob = SupernetJob<SupernetConfig> | EvaluateJob | StandaloneJob | SearchJob;
+export type SupernetPoolJob = SupernetJob<SupernetConfig> | EvaluateJob | StandaloneJob | SearchJob | GradientJob;
 
 /** What a job gives back (an evaluate job: one inherited accuracy per key, in order). */
-export type JobResult<J extends SupernetPoolJob> = J extends SupernetJob<infer C> ? TrainedSupernet<NetOf<C>> : J extends EvaluateJob ? number[] : J extends StandaloneJob ? StandaloneResult : J extends SearchJob ? OneShotRuns : never;
+export type JobResult<J extends SupernetPoolJob> = J extends SupernetJob<infer C> ? TrainedSupernet<NetOf<C>> : J extends EvaluateJob ? number[] : J extends StandaloneJob ? StandaloneResult : J extends SearchJob ? OneShotRuns : J extends GradientJob ? GradientRun : never;
 
 /** A job's result as it crosses threads: a supernet comes back as its cache entry, the rest as they are. */
 export type JobOutcome =
   | { readonly kind: 'supernet'; readonly key: string; readonly fromCache: boolean; readonly trainSeconds: number }
   | { readonly kind: 'evaluate'; readonly accuracies: number[]; readonly computed: number }
   | { readonly kind: 'standalone'; readonly result: StandaloneResult }
-  | { readonly kind: 'search'; readonly runs: OneShotRuns };
+  | { readonly kind: 'search'; readonly runs: OneShotRuns }
+  | { readonly kind: 'gradient'; readonly run: GradientRun };
 
 /** A supernet job (`cache` must stay on: other threads read the weights from there). */
 export function supernetJob<C extends SupernetConfig>(settings: SupernetSettings<C>): SupernetJob<C> {
@@ -94,11 +102,17 @@ export function searchJob(job: Omit<SearchJob, 'kind'>): SearchJob {
   return { kind: 'search', ...job };
 }
 
+/** A gradient-based search job. */
+export function gradientJob(settings: GradientRunSettings): GradientJob {
+  return { kind: 'gradient', settings };
+}
+
 /** A short name of a job for progress lines, e.g. `supernet vaenas`, `stand-alone sep3-…`, `search dnas ≤ 1.2M`. */
 export function describeJob(job: SupernetPoolJob): string {
   if (job.kind === 'supernet') return `supernet ${job.settings.sampling.kind}`;
   if (job.kind === 'standalone') return `stand-alone ${job.arch.join('-')}`;
   if (job.kind === 'evaluate') return `evaluate ${job.keys.length} on supernet ${job.supernet.sampling.kind} seed ${job.supernet.seed}`;
+  if (job.kind === 'gradient') return `gradient-based search (${job.settings.sampler.kind}) seed ${job.settings.seed}`;
   const limit = job.limit === undefined ? 'no limit' : job.limit.aboveM === undefined ? `≤ ${job.limit.limitM}M` : `in (${job.limit.aboveM}M, ${job.limit.limitM}M]`;
   return `search ${job.method} ${limit}`;
 }
@@ -120,6 +134,7 @@ export async function runSupernetJob(splits: ImageSplits, job: SupernetPoolJob, 
     return { kind: 'supernet', key: run.key, fromCache: run.fromCache, trainSeconds: run.trainSeconds };
   }
   if (job.kind === 'standalone') return { kind: 'standalone', result: trainStandalone(splits, job.config, job.arch, { ...job.options, onSteps }) };
+  if (job.kind === 'gradient') return { kind: 'gradient', run: gradientRun(splits, job.settings, { onSteps }) };
   if (job.kind === 'evaluate') {
     const run = trainedSupernet(splits, supernetOptions(splits, job.supernet, { trainIfMissing: false })) as TrainedSupernet<WeightSharingNet<unknown>>;
     try {

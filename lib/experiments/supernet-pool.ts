@@ -122,6 +122,7 @@ function resultOf(splits: ImageSplits, job: SupernetPoolJob, outcome: JobOutcome
   if (outcome.kind === 'standalone') return outcome.result;
   if (outcome.kind === 'evaluate') return outcome.accuracies;
   if (outcome.kind === 'search') return outcome.runs;
+  if (outcome.kind === 'gradient') return outcome.run;
   if (job.kind !== 'supernet') throw new Error(`a ${job.kind} job came back as a supernet`);
   const run = trainedSupernet(splits, supernetOptions(splits, job.settings, { trainIfMissing: false }));
   if (run.key !== outcome.key) throw new Error(`supernet job trained ${outcome.key} but this thread computes key ${run.key}: the job's data or settings differ between threads`);
@@ -134,6 +135,10 @@ function describeOutcome(outcome: JobOutcome): string {
   if (outcome.kind === 'standalone') {
     const r = outcome.result;
     return `val ${(100 * r.valAccuracy).toFixed(2)}%, test ${(100 * r.testAccuracy).toFixed(2)}% (${r.fromCache ? 'cached' : `${r.trainSeconds.toFixed(0)} s`})`;
+  }
+  if (outcome.kind === 'gradient') {
+    const r = outcome.run;
+    return `derived ${r.derived}, ${(100 * r.parameterFreeShare).toFixed(0)}% parameter-free (${r.fromCache ? 'cached' : `${r.searchSeconds.toFixed(0)} s`})`;
   }
   const best = outcome.runs.results.map((r) => (r.best === null ? '–' : r.best.searchAccuracy.toFixed(4)));
   return `best ${best.join(' ')} (${outcome.runs.evaluationsComputed} new evaluations, ${outcome.runs.seconds.toFixed(0)} s)`;
