@@ -1,7 +1,7 @@
 // Train-mode batch norm as a kernel of TF.js's wasm backend, computed by WebAssembly SIMD code
-// (wasm/assembly/batch-norm.ts) straight on the backend's heap: no copies out of it and back, no
-// per-call arrays for the garbage collector, and one kernel for the three gradients. The forward pass also returns the batch's mean and (biased)
-// variance, which recalibration records and the gradient reuses. NHWC, normalised over N, H, W.
+// (wasm/assembly/batch-norm.ts) straight on the backend's heap: no copies out and back, one kernel for
+// the three gradients. The forward pass also returns the batch's mean and (biased) variance, which
+// recalibration records and the gradient reuses. NHWC, normalised over N, H, W.
 import * as tf from '@tensorflow/tfjs';
 import { heapAddress, heapModule, type WasmHeap } from './heap-module';
 import type { KernelArgs } from './wasm-conv-gradients';
@@ -58,7 +58,7 @@ function forward({ inputs, backend, attrs = {} }: KernelArgs): tf.TensorInfo[] {
   const mean = heap.makeOutput([c], 'float32');
   const variance = heap.makeOutput([c], 'float32');
   const at = (info: tf.TensorInfo) => heapAddress(heap, info);
-  heapModule<BatchNormModule>(heap, 'batch-norm').batchNormTrain(at(x), at(gamma), at(beta), at(y), at(mean), at(variance), sizeOf(x) / c, c, attrs.epsilon as number);
+  heapModule<BatchNormModule>(heap, 'batch-norm').batchNormTrain(at(x), at(gamma), at(beta), at(y), at(mean), at(variance), tf.util.sizeFromShape(x.shape) / c, c, attrs.epsilon as number);
   return [y, mean, variance];
 }
 
@@ -71,10 +71,6 @@ function backward({ inputs, backend, attrs = {} }: KernelArgs): tf.TensorInfo[] 
   const dGamma = heap.makeOutput([c], 'float32');
   const dBeta = heap.makeOutput([c], 'float32');
   const at = (info: tf.TensorInfo) => heapAddress(heap, info);
-  heapModule<BatchNormModule>(heap, 'batch-norm').batchNormTrainGrad(at(dy), at(x), at(gamma), at(mean), at(variance), at(dx), at(dGamma), at(dBeta), sizeOf(x) / c, c, attrs.epsilon as number);
+  heapModule<BatchNormModule>(heap, 'batch-norm').batchNormTrainGrad(at(dy), at(x), at(gamma), at(mean), at(variance), at(dx), at(dGamma), at(dBeta), tf.util.sizeFromShape(x.shape) / c, c, attrs.epsilon as number);
   return [dx, dGamma, dBeta];
-}
-
-function sizeOf(info: tf.TensorInfo): number {
-  return info.shape.reduce((a, b) => a * b, 1);
 }

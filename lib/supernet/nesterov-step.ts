@@ -56,7 +56,6 @@ function wasmNesterovStep({ inputs, backend, attrs = {} }: KernelArgs): tf.Tenso
   const vOut = heap.makeOutput(v.shape, 'float32');
   const mOut = heap.makeOutput(v.shape, 'float32');
   const at = (info: tf.TensorInfo) => heapAddress(heap, info);
-  const n = v.shape.reduce((a, b) => a * b, 1);
-  heapModule<NesterovModule>(heap, 'nesterov-step').nesterovStep(at(v), at(g), at(m), at(vOut), at(mOut), n, s.lr, s.mu, s.decay ? s.wd : 0, s.decay);
+  heapModule<NesterovModule>(heap, 'nesterov-step').nesterovStep(at(v), at(g), at(m), at(vOut), at(mOut), tf.util.sizeFromShape(v.shape), s.lr, s.mu, s.decay ? s.wd : 0, s.decay);
   return [vOut, mOut];
 }
